@@ -1,0 +1,148 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 vendor.tokens contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HTTP for token requests: requests with urllib3's Retry, bounded in count and time."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+
+from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
+
+try:
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+    HAS_REQUESTS = True
+    REQUESTS_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - reported by the callers with missing_required_lib
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = exc
+    Retry = object
+
+# 429 and the 5xx that mean "try again"; 400/401/403 never are.
+RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+BACKOFF_FACTOR = 0.5
+BACKOFF_MAX = 8.0
+
+
+class RetryAfterTooLong(Exception):
+    """The server asked to wait longer than this request may."""
+
+    def __init__(self, status, seconds):
+        super(RetryAfterTooLong, self).__init__(status, seconds)
+        self.status = status
+        self.seconds = seconds
+
+
+class BoundedRetry(Retry):
+    """Retry that honours Retry-After only up to max_wait seconds, then gives up at once."""
+
+    max_wait = 30.0
+
+    def new(self, **kw):
+        retry = super(BoundedRetry, self).new(**kw)
+        retry.max_wait = self.max_wait
+        return retry
+
+    def sleep_for_retry(self, response):
+        header = response.headers.get('Retry-After')
+        if header is not None:
+            seconds = _retry_after_seconds(header)
+            if seconds is not None and seconds > self.max_wait:
+                raise RetryAfterTooLong(response.status, seconds)
+        return super(BoundedRetry, self).sleep_for_retry(response)
+
+
+def _retry_after_seconds(header):
+    header = header.strip()
+    if header.isdigit():
+        return float(header)
+    parsed = email.utils.parsedate_tz(header)
+    if parsed is None:
+        return None
+    return max(0.0, email.utils.mktime_tz(parsed) - time.time())
+
+
+_SESSIONS = {}
+
+
+def session(retries, max_wait):
+    """One requests.Session per process and retry policy, so connections are reused."""
+    key = (retries, max_wait)
+    if key not in _SESSIONS:
+        retry = BoundedRetry(
+            total=retries, connect=retries, read=retries, status=retries, other=0, redirect=0,
+            allowed_methods=None, status_forcelist=RETRY_STATUSES, backoff_factor=BACKOFF_FACTOR,
+            respect_retry_after_header=True, raise_on_status=False, raise_on_redirect=False)
+        retry.max_wait = max_wait
+        http = requests.Session()
+        adapter = HTTPAdapter(max_retries=retry)
+        http.mount('https://', adapter)
+        http.mount('http://', adapter)
+        _SESSIONS[key] = http
+    return _SESSIONS[key]
+
+
+class Answer(object):
+    """What came back: status, body text, content type, and when it arrived."""
+
+    def __init__(self, status, text, content_type, received_at, location=None):
+        self.status = status
+        self.text = text
+        self.content_type = content_type
+        self.received_at = received_at
+        self.location = location
+
+
+def post(url, vendor, data=None, json_body=None, auth=None, validate_certs=True, ca_path=None,
+         client_cert=None, client_key=None, timeout=30, retries=3):
+    """POST once (with bounded retries) and return an Answer; raise TokenError when nothing usable came back."""
+    verify = (ca_path or True) if validate_certs else False
+    cert = (client_cert, client_key) if client_cert and client_key else client_cert
+    http = session(retries, float(timeout))
+
+    def fail(message, status=None):
+        return TokenError(message, vendor=vendor, url=url, status=status)
+
+    try:
+        response = http.post(url, data=data, json=json_body, auth=auth, verify=verify, cert=cert,
+                             timeout=(timeout, timeout), allow_redirects=False,
+                             headers={'Accept': 'application/json'})
+        received_at = time.time()
+        text = response.text
+    except RetryAfterTooLong as exc:
+        raise fail('the server asked to retry after %d s, longer than this request waits (timeout %s s); try again later'
+                   % (exc.seconds, timeout), status=exc.status)
+    except requests.exceptions.SSLError as exc:
+        raise fail('TLS failed (%s); set ca_path to the CA bundle that signed the server certificate, '
+                   'or check the host name in the URL' % _reason(exc))
+    except requests.exceptions.ConnectTimeout:
+        raise fail('could not connect within %s s (after %d retries)' % (timeout, retries))
+    except requests.exceptions.ReadTimeout:
+        raise fail('no answer within %s s (after %d retries); raise timeout if the service is slow' % (timeout, retries))
+    except requests.exceptions.ConnectionError as exc:
+        raise fail('the connection failed after %d retries (%s)' % (retries, _reason(exc)))
+    except requests.exceptions.RequestException as exc:
+        raise fail('the request failed (%s: %s)' % (type(exc).__name__, _reason(exc)))
+    except (OSError, ValueError) as exc:
+        raise fail('the request could not be made (%s: %s); check client_cert, client_key and ca_path'
+                   % (type(exc).__name__, exc))
+    return Answer(response.status_code, text, response.headers.get('Content-Type', ''), received_at,
+                  response.headers.get('Location'))
+
+
+def _reason(exc):
+    """The innermost reason of a requests/urllib3 error, without the repetition they wrap it in."""
+    reason = exc
+    seen = set()
+    while id(reason) not in seen:
+        seen.add(id(reason))
+        inner = getattr(reason, 'reason', None) or (reason.args[0] if getattr(reason, 'args', None) else None)
+        if isinstance(inner, BaseException):
+            reason = inner
+        else:
+            break
+    text = str(reason)
+    return text[:300]

@@ -1,0 +1,45 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 vendor.tokens contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What every token module does: options in, token record out."""
+
+from __future__ import annotations
+
+import re
+
+from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+
+from ansible_collections.vendor.tokens.plugins.module_utils._engine import get_token, profile_for
+from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
+from ansible_collections.vendor.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
+from ansible_collections.vendor.tokens.plugins.module_utils._options import (
+    OptionAdapter, common_argument_spec, credential_argument_spec)
+from ansible_collections.vendor.tokens.plugins.module_utils._profiles import find_profile
+from ansible_collections.vendor.tokens.plugins.module_utils._token import HAS_JMESPATH, JMESPATH_IMPORT_ERROR
+
+
+def run_token_module(vendors):
+    """Run a token module serving the named vendors; with more than one, option 'provider' picks (first is default)."""
+    profiles = [find_profile(name) for name in vendors]
+    argument_spec = common_argument_spec()
+    argument_spec.update(credential_argument_spec(profiles))
+    if len(profiles) > 1:
+        names = [name for profile in profiles for name in (profile.name,) + profile.aliases]
+        argument_spec['provider'] = dict(type='str', default=profiles[0].name, choices=names)
+    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+
+    for found, library, error in ((HAS_REQUESTS, 'requests', REQUESTS_IMPORT_ERROR),
+                                  (HAS_JMESPATH, 'jmespath', JMESPATH_IMPORT_ERROR)):
+        if not found:
+            module.fail_json(msg=missing_required_lib(library), exception=str(error))
+
+    profile = profile_for(module.params.get('provider') or profiles[0].name)
+    fact_name = module.params['fact_name'] or profile.fact_name
+    if not re.match(r'^[A-Za-z_][A-Za-z0-9_]*$', fact_name):
+        module.fail_json(msg="option 'fact_name' is %r; it must be a valid variable name" % fact_name)
+
+    try:
+        record = get_token(profile.name, OptionAdapter.from_module(module), warn=module.warn)
+    except TokenError as exc:
+        module.fail_json(msg=str(exc), **exc.details())
+    module.exit_json(changed=False, token=record, ansible_facts={fact_name: record})

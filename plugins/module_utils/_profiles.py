@@ -1,0 +1,217 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 vendor.tokens contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Every fact about each vendor's token endpoint, in one table.
+
+The engine (_engine.py) reads these rows and has no vendor-specific code:
+a new vendor is a new row here (plus a thin module and its documentation).
+Paths into answers are JMESPath expressions.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import namedtuple
+
+# One credential or vendor-specific option.
+#   name: option name the engine reads; env: environment fallback;
+#   secret: never logged, and part of the cache key derivation;
+#   pattern/hint: validated before any request; choices: allowed values.
+Credential = namedtuple('Credential', 'name env secret required pattern hint choices default')
+Credential.__new__.__defaults__ = (False, True, None, None, None, None)
+
+# How a refresh token is exchanged; body values are templates over the options.
+Refresh = namedtuple('Refresh', 'url_suffix body')
+
+VendorProfile = namedtuple('VendorProfile', [
+    'name',             # canonical vendor name
+    'title',            # what users call it, for messages
+    'aliases',          # other accepted names
+    'module',           # the module that serves it
+    'credentials',      # tuple of Credential
+    'regions',          # {region: {template variables}} or None
+    'auth_url',         # template over options and the region's variables
+    'api_url',          # template, the base URL for API calls
+    'encoding',         # 'form' or 'json'
+    'body',             # request fields; values are templates over options
+    'client_auth',      # 'basic', 'body' or None: how (client_id, client_secret) travel
+    'token_path',       # JMESPath of the access token
+    'type_path',        # JMESPath of the token type (None: Bearer)
+    'expiry_path',      # JMESPath of the expiry
+    'expiry_kind',      # 'relative' (seconds from now) or 'absolute' (epoch s/ms or ISO-8601)
+    'scope_path',       # JMESPath of the granted scope, or None
+    'refresh_path',     # JMESPath of a refresh token, or None
+    'refresh',          # Refresh, or None
+    'error_paths',      # JMESPath expressions whose non-empty results form the vendor's error text
+    'lifetime',         # documented token lifetime in seconds
+    'fact_name',        # default fact name
+])
+
+_DIGITS = r'^[0-9]+$'
+_UUID4 = r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$'
+
+PROFILES = (
+    VendorProfile(
+        name='paloalto',
+        title='Palo Alto Networks Prisma SASE',
+        aliases=('prisma', 'prisma_sase', 'scm'),
+        module='sase_token',
+        credentials=(
+            Credential('client_id', 'PALOALTO_CLIENT_ID'),
+            Credential('client_secret', 'PALOALTO_CLIENT_SECRET', secret=True),
+            Credential('tsg_id', 'PALOALTO_TSG_ID', pattern=_DIGITS,
+                       hint='the Tenant Service Group id, digits only, for example 1838006364'),
+            Credential('client_auth', None, required=False, choices=('basic', 'body'), default='basic'),
+        ),
+        regions=None,
+        auth_url='https://auth.apps.paloaltonetworks.com/oauth2/access_token',
+        api_url='https://api.sase.paloaltonetworks.com',
+        encoding='form',
+        body={'grant_type': 'client_credentials', 'scope': 'tsg_id:{tsg_id}'},
+        client_auth='basic',
+        token_path='access_token',
+        type_path='token_type',
+        expiry_path='expires_in',
+        expiry_kind='relative',
+        scope_path='scope',
+        refresh_path=None,
+        refresh=None,
+        error_paths=('error', 'error_description', 'message'),
+        lifetime=900,
+        fact_name='paloalto_token',
+    ),
+    VendorProfile(
+        name='checkpoint',
+        title='Check Point Harmony SASE (Perimeter 81)',
+        aliases=('perimeter81', 'harmony_sase'),
+        module='sase_token',
+        credentials=(
+            Credential('api_key', 'CHECKPOINT_SASE_API_KEY', secret=True),
+            Credential('region', 'CHECKPOINT_SASE_REGION', required=False, choices=('us', 'eu'), default='us'),
+        ),
+        regions={'us': {'host': 'api.perimeter81.com'}, 'eu': {'host': 'api.eu.sase.checkpoint.com'}},
+        auth_url='https://{host}/api/v1/auth/authorize',
+        api_url='https://{host}/api/rest',
+        encoding='json',
+        body={'grantType': 'api_key', 'apiKey': '{api_key}'},
+        client_auth=None,
+        token_path='data.accessToken',
+        type_path='data.tokenType',
+        expiry_path='data.accessTokenExpire',
+        expiry_kind='absolute',
+        scope_path=None,
+        refresh_path=None,
+        refresh=None,
+        error_paths=('message', 'error'),
+        lifetime=3600,
+        fact_name='checkpoint_token',
+    ),
+    VendorProfile(
+        name='forticasb',
+        title='Fortinet FortiCASB',
+        aliases=('fortinet',),
+        module='casb_token',
+        credentials=(
+            Credential('username', 'FORTICASB_USERNAME'),
+            Credential('password', 'FORTICASB_PASSWORD', secret=True),
+            Credential('refresh_token', None, secret=True, required=False),
+        ),
+        regions=None,
+        auth_url='https://www.forticasb.com/api/v1/auth/token',
+        api_url='https://www.forticasb.com/api/v1',
+        encoding='form',
+        body={'grant_type': 'password', 'username': '{username}', 'password': '{password}'},
+        client_auth=None,
+        token_path='access_token',
+        type_path='token_type',
+        expiry_path='expires',
+        expiry_kind='absolute',
+        scope_path=None,
+        refresh_path='refresh_token',
+        refresh=Refresh('/refresh', {'grant_type': 'refresh_token', 'refresh_token': '{refresh_token}'}),
+        error_paths=('message', 'error'),
+        lifetime=3600,
+        fact_name='forticasb_token',
+    ),
+    VendorProfile(
+        name='plainid',
+        title='PlainID',
+        aliases=(),
+        module='plainid_token',
+        credentials=(
+            Credential('client_id', 'PLAINID_CLIENT_ID'),
+            Credential('client_secret', 'PLAINID_CLIENT_SECRET', secret=True),
+            Credential('region', 'PLAINID_REGION', required=False, choices=('us1', 'ca1', 'eu1')),
+        ),
+        regions={'us1': {'host': 'api.us1.plainid.io'}, 'ca1': {'host': 'api.ca1.plainid.io'},
+                 'eu1': {'host': 'api.eu1.plainid.io'}},
+        auth_url='https://{host}/api/1.0/api-key/token',
+        api_url='https://{host}',
+        encoding='form',
+        body={'grant_type': 'client_credentials'},
+        client_auth='body',
+        token_path='access_token',
+        type_path='token_type',
+        expiry_path='expires_in',
+        expiry_kind='relative',
+        scope_path=None,
+        refresh_path=None,
+        refresh=None,
+        error_paths=('error', 'error_description', 'message'),
+        lifetime=86400,
+        fact_name='plainid_token',
+    ),
+    VendorProfile(
+        name='keepz',
+        title='Keepz',
+        aliases=(),
+        module='keepz_token',
+        credentials=(
+            Credential('client_id', 'KEEPZ_CLIENT_ID', pattern=_UUID4,
+                       hint='a UUID version 4, for example 0f8fad5b-d9cb-4fcf-a6d5-3b5a0c1e8f11'),
+            Credential('client_secret', 'KEEPZ_CLIENT_SECRET', secret=True),
+            Credential('base_url', 'KEEPZ_BASE_URL', required=False),
+        ),
+        regions=None,
+        auth_url='{base_url}/api/auth',
+        api_url='{base_url}',
+        encoding='json',
+        body={'grant_type': 'client_credentials'},
+        client_auth='body',
+        token_path='value.access_token',
+        type_path='value.token_type',
+        expiry_path='value.expires_in',
+        expiry_kind='relative',
+        scope_path=None,
+        refresh_path=None,
+        refresh=None,
+        error_paths=('message', "statusCode && join('', ['Keepz code ', to_string(statusCode)])"),
+        lifetime=3600,
+        fact_name='keepz_token',
+    ),
+)
+
+_BY_NAME = {}
+for _profile in PROFILES:
+    for _name in (_profile.name,) + _profile.aliases:
+        _BY_NAME[_name] = _profile
+
+
+def vendor_names():
+    """Every accepted vendor name and alias, sorted."""
+    return sorted(_BY_NAME)
+
+
+def find_profile(name):
+    """The profile for a vendor name or alias (case and dashes ignored), or None."""
+    if not isinstance(name, str):
+        return None
+    return _BY_NAME.get(re.sub(r'[-\s]+', '_', name.strip().lower()))
+
+
+def credential(profile, name):
+    """The Credential called name in profile, or None."""
+    for cred in profile.credentials:
+        if cred.name == name:
+            return cred
+    return None
