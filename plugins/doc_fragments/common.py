@@ -63,9 +63,9 @@ options:
 notes:
   - Getting a token changes nothing on the vendor's side, so the module reports RV(ignore:changed=false) and does the
     same in check mode.
-  - Run it on the controller (C(delegate_to: localhost) or C(connection: local)); it needs the Python packages
+  - Run it on the controller (C(delegate_to=localhost) or C(connection=local)); it needs the Python packages
     C(requests) and C(jmespath) where it runs.
-  - The record holds a live token; put C(no_log: true) on tasks that print it.
+  - The record holds a live token; set C(no_log=true) on tasks that would print it.
 requirements:
   - requests
   - jmespath

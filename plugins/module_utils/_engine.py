@@ -119,7 +119,7 @@ def build_request(profile, values, describe, warn=None):
     if bool(opts['client_key']) and not opts['client_cert']:
         raise fail("option 'client_key' is set without 'client_cert'; give both or neither", 'client_cert')
 
-    variables = dict(opts)
+    variables = dict((key, value) for key, value in opts.items() if value is not None)
     region = opts.get('region')
     if profile.regions and region:
         variables.update(profile.regions[region])

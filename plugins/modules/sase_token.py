@@ -15,7 +15,7 @@ description:
   - C(paloalto) uses OAuth 2.0 client credentials with the TSG as scope; tokens live 15 minutes.
   - C(checkpoint) (Perimeter 81) exchanges an API key; tokens live 60 minutes and have no refresh token.
 author:
-  - vendor.tokens contributors
+  - Vendor Tokens Maintainers (@vendor-tokens)
 options:
   provider:
     description:
@@ -41,7 +41,7 @@ options:
     type: str
   client_auth:
     description:
-      - How C(paloalto) sends the client credentials: HTTP Basic authentication, or fields in the form body.
+      - How C(paloalto) sends the client credentials, HTTP Basic authentication or fields in the form body.
     type: str
     choices: [basic, body]
     default: basic

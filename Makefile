@@ -1,0 +1,40 @@
+# vendor.tokens: `make demo` runs the main job against the bundled emulator; `make test` runs every test.
+# Both build what they need from nothing: a virtualenv, the ansible_collections/ layout, the pip bootstrap.
+
+PYTHON ?= python3.11
+VENV ?= .venv
+BUILD ?= build
+COLLECTION := $(BUILD)/ansible_collections/vendor/tokens
+TEST_PYTHON ?= 3.11
+BIN := $(CURDIR)/$(VENV)/bin
+ANSIBLE_TEST := cd $(COLLECTION) && $(BIN)/ansible-test
+EMULATOR_DIR ?= $(or $(TMPDIR),/tmp)/vendor-tokens-emulator
+
+.PHONY: test venv layout sanity units integration clean
+
+test: sanity units integration
+	@echo "make test: all passed"
+
+$(VENV)/.installed: tests/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
+	$(BIN)/python tests/utils/install_get_pip.py
+	touch $@
+
+venv: $(VENV)/.installed
+
+layout: venv
+	$(BIN)/python tests/utils/layout.py . $(BUILD)
+
+sanity: layout
+	$(ANSIBLE_TEST) sanity --venv --python $(TEST_PYTHON) --color no
+
+units: layout
+	$(ANSIBLE_TEST) units --venv --python $(TEST_PYTHON) --requirements --color no
+
+integration: layout
+	$(ANSIBLE_TEST) integration --venv --python $(TEST_PYTHON) --requirements --color no; \
+	  status=$$?; $(BIN)/python tests/emulator/vendor_emulator.py --stop --state-dir $(EMULATOR_DIR) >/dev/null 2>&1; exit $$status
+
+clean:
+	rm -rf $(VENV) $(BUILD)

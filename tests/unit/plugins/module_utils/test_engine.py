@@ -1,0 +1,127 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 vendor.tokens contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import pytest
+
+from ansible_collections.vendor.tokens.plugins.module_utils._engine import build_request, profile_for, scrub
+from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
+from ansible_collections.vendor.tokens.plugins.module_utils._profiles import PROFILES, find_profile, vendor_names
+
+KEEPZ_ID = '0f8fad5b-d9cb-4fcf-a6d5-3b5a0c1e8f11'
+GOOD = {
+    'paloalto': {'client_id': 'sa@1.iam', 'client_secret': 'pa-secret', 'tsg_id': '1838006364'},
+    'checkpoint': {'api_key': 'cp-key'},
+    'forticasb': {'username': 'me@example.com', 'password': 'fc-pass'},
+    'plainid': {'client_id': 'pid', 'client_secret': 'pid-secret', 'region': 'eu1'},
+    'keepz': {'client_id': KEEPZ_ID, 'client_secret': 'kz-secret', 'base_url': 'https://keepz.example/'},
+}
+
+
+def describe(profile, name):
+    return "option '%s'" % name
+
+
+def build(vendor, **changes):
+    values = dict(GOOD[vendor])
+    values.update(changes)
+    return build_request(find_profile(vendor), values, describe)
+
+
+def test_every_vendor_has_a_good_example():
+    assert sorted(GOOD) == sorted(p.name for p in PROFILES)
+
+
+@pytest.mark.parametrize('vendor, url, api_url, fields, auth', [
+    ('paloalto', 'https://auth.apps.paloaltonetworks.com/oauth2/access_token', 'https://api.sase.paloaltonetworks.com',
+     {'grant_type': 'client_credentials', 'scope': 'tsg_id:1838006364'}, ('sa@1.iam', 'pa-secret')),
+    ('checkpoint', 'https://api.perimeter81.com/api/v1/auth/authorize', 'https://api.perimeter81.com/api/rest',
+     {'grantType': 'api_key', 'apiKey': 'cp-key'}, None),
+    ('forticasb', 'https://www.forticasb.com/api/v1/auth/token', 'https://www.forticasb.com/api/v1',
+     {'grant_type': 'password', 'username': 'me@example.com', 'password': 'fc-pass'}, None),
+    ('plainid', 'https://api.eu1.plainid.io/api/1.0/api-key/token', 'https://api.eu1.plainid.io',
+     {'grant_type': 'client_credentials', 'client_id': 'pid', 'client_secret': 'pid-secret'}, None),
+    ('keepz', 'https://keepz.example/api/auth', 'https://keepz.example',
+     {'grant_type': 'client_credentials', 'client_id': KEEPZ_ID, 'client_secret': 'kz-secret'}, None),
+])
+def test_request_per_vendor(vendor, url, api_url, fields, auth):
+    request = build(vendor)
+    assert (request.url, request.api_url, request.fields, request.auth) == (url, api_url, fields, auth)
+
+
+def test_paloalto_body_auth_and_checkpoint_eu():
+    assert build('paloalto', client_auth='body').fields['client_secret'] == 'pa-secret'
+    assert build('paloalto', client_auth='body').auth is None
+    request = build('checkpoint', region='eu')
+    assert request.url == 'https://api.eu.sase.checkpoint.com/api/v1/auth/authorize'
+    assert request.api_url == 'https://api.eu.sase.checkpoint.com/api/rest'
+
+
+def test_auth_url_overrides_and_api_url_falls_back_to_its_origin():
+    request = build('plainid', region=None, auth_url='https://127.0.0.1:8443/api/1.0/api-key/token')
+    assert request.url == 'https://127.0.0.1:8443/api/1.0/api-key/token'
+    assert request.api_url == 'https://127.0.0.1:8443'
+    assert build('paloalto', api_url='https://x.test/').api_url == 'https://x.test'
+
+
+@pytest.mark.parametrize('vendor, changes, option, words', [
+    ('paloalto', {'client_secret': None}, 'client_secret', 'is missing'),
+    ('paloalto', {'client_secret': '  '}, 'client_secret', 'is empty'),
+    ('paloalto', {'tsg_id': '18380x'}, 'tsg_id', 'digits only'),
+    ('paloalto', {'client_auth': 'digest'}, 'client_auth', 'one of: basic, body'),
+    ('checkpoint', {'region': 'mars'}, 'region', 'one of: us, eu'),
+    ('plainid', {'region': None}, 'region', 'one of ca1, eu1, us1'),
+    ('keepz', {'client_id': 'not-a-uuid'}, 'client_id', 'UUID version 4'),
+    ('keepz', {'base_url': None}, 'base_url', "option 'base_url' is missing"),
+    ('keepz', {'base_url': 'ftp://x'}, 'base_url', 'not an http(s) URL'),
+    ('paloalto', {'auth_url': 'http://auth.test/token'}, 'auth_url', 'plain http://'),
+    ('paloalto', {'auth_url': 'https://u:p@auth.test/token'}, 'auth_url', 'credentials in the URL'),
+    ('paloalto', {'auth_url': 'auth.test/token'}, 'auth_url', 'not an http(s) URL'),
+    ('paloalto', {'timeout': 0}, 'timeout', 'timeout must be above 0'),
+    ('paloalto', {'client_key': '/k.pem'}, 'client_cert', 'without'),
+])
+def test_bad_options_are_refused_before_any_request(vendor, changes, option, words):
+    with pytest.raises(TokenError) as caught:
+        build(vendor, **changes)
+    assert caught.value.option == option
+    assert words in str(caught.value)
+    assert caught.value.url is None
+
+
+def test_plain_http_allowed_only_without_verification_and_with_a_warning():
+    warnings = []
+    request = build_request(find_profile('paloalto'), dict(GOOD['paloalto'], auth_url='http://127.0.0.1:1/t',
+                                                           validate_certs=False), describe, warnings.append)
+    assert request.url == 'http://127.0.0.1:1/t'
+    assert warnings and 'unencrypted' in warnings[0]
+
+
+def test_vendor_names_and_aliases():
+    assert profile_for('Prisma-SASE').name == 'paloalto'
+    assert profile_for('perimeter81').name == 'checkpoint'
+    assert profile_for('fortinet').name == 'forticasb'
+    with pytest.raises(TokenError) as caught:
+        profile_for('okta')
+    assert 'okta' in str(caught.value) and ', '.join(vendor_names()) in str(caught.value)
+
+
+def test_secrets_are_collected_and_scrubbed():
+    request = build('paloalto')
+    assert request.secrets == ['pa-secret']
+    assert scrub('echo pa-secret back', request.secrets) == 'echo ******** back'
+    assert ('client_id', 'sa@1.iam') in request.identity
+    assert all(name != 'client_secret' for name, _value in request.identity)
+
+
+@pytest.mark.parametrize('profile', PROFILES, ids=lambda p: p.name)
+def test_profile_rows_are_complete(profile):
+    assert profile.encoding in ('form', 'json')
+    assert profile.expiry_kind in ('relative', 'absolute')
+    assert profile.client_auth in ('basic', 'body', None)
+    assert profile.token_path and profile.expiry_path and profile.error_paths
+    assert any(cred.secret for cred in profile.credentials)
+    assert profile.fact_name == '%s_token' % profile.name
+    envs = [cred.env for cred in profile.credentials if cred.env]
+    assert all(env.startswith(profile.name.upper()) for env in envs)
