@@ -13,7 +13,7 @@ options:
   auth_url:
     description:
       - The vendor's token endpoint.
-      - Overrides the default URL the vendor and O(region) give, for a proxy, a private endpoint or a test server.
+      - Overrides the default URL the vendor (and its region) give, for a proxy, a private endpoint or a test server.
     type: str
   api_url:
     description:
