@@ -8,6 +8,7 @@ COLLECTION := $(BUILD)/ansible_collections/vendor/tokens
 TEST_PYTHON ?= 3.11
 BIN := $(CURDIR)/$(VENV)/bin
 ANSIBLE_TEST := cd $(COLLECTION) && $(BIN)/ansible-test
+EMULATOR := tests/integration/targets/setup_emulator/files/vendor_emulator.py
 EMULATOR_DIR ?= $(or $(TMPDIR),/tmp)/vendor-tokens-emulator
 
 .PHONY: test venv layout sanity units integration clean
@@ -34,7 +35,7 @@ units: layout
 
 integration: layout
 	$(ANSIBLE_TEST) integration --venv --python $(TEST_PYTHON) --requirements --color no; \
-	  status=$$?; $(BIN)/python tests/emulator/vendor_emulator.py --stop --state-dir $(EMULATOR_DIR) >/dev/null 2>&1; exit $$status
+	  status=$$?; $(BIN)/python $(EMULATOR) --stop --state-dir $(EMULATOR_DIR) >/dev/null 2>&1; exit $$status
 
 clean:
 	rm -rf $(VENV) $(BUILD)
