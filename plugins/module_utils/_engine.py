@@ -214,9 +214,7 @@ def fetch(request, warn):
         url = request.url.rstrip('/') + profile.refresh.url_suffix
         fields = dict((key, value.format(refresh_token=refresh_token)) for key, value in profile.refresh.body.items())
         try:
-            record = _answer_to_record(request, request.post(url, fields, None), url)
-            record.setdefault('refresh_token', refresh_token)  # the refresh answer carries no new one
-            return record
+            return _answer_to_record(request, request.post(url, fields, None), url)
         except TokenError as exc:
             if exc.status is None:
                 raise

@@ -104,7 +104,9 @@ token:
       type: str
       sample: https://www.forticasb.com/api/v1
     refresh_token:
-      description: The refresh token (the one given when the refresh endpoint answered, which sends no new one).
+      description:
+        - The refresh token the password grant issued.
+        - Absent after a refresh, whose answer carries no new one; keep using the one you have.
       type: str
       sample: 3f1c2b0e9d7a4c55
     claims:
