@@ -11,7 +11,7 @@ ANSIBLE_TEST := cd $(COLLECTION) && $(BIN)/ansible-test
 EMULATOR := tests/integration/targets/setup_emulator/files/vendor_emulator.py
 EMULATOR_DIR ?= $(or $(TMPDIR),/tmp)/vendor-tokens-emulator
 
-.PHONY: test venv layout sanity units integration clean
+.PHONY: test venv layout sanity units integration bench clean
 
 test: sanity units integration
 	@echo "make test: all passed"
@@ -36,6 +36,9 @@ units: layout
 integration: layout
 	$(ANSIBLE_TEST) integration --venv --python $(TEST_PYTHON) --requirements --color no; \
 	  status=$$?; $(BIN)/python $(EMULATOR) --stop --state-dir $(EMULATOR_DIR) >/dev/null 2>&1; exit $$status
+
+bench: layout
+	$(BIN)/python tests/bench/bench.py --collections $(BUILD)
 
 clean:
 	rm -rf $(VENV) $(BUILD)

@@ -51,6 +51,31 @@ options:
       - HTTP 400, 401 and 403 are never retried.
     type: int
     default: 3
+  cache:
+    description:
+      - Reuse a token from the shared cache while it lives at least O(min_ttl) more seconds, and store new ones there.
+      - The cache is shared by all modules and the lookup, across tasks, forks, hosts and runs of the same user;
+        concurrent requests for the same credential make one request and the others wait for it.
+      - Entries are encrypted with a key derived from the credential's secret. A cache that cannot be used gives
+        one warning and the token is fetched as if O(cache=false).
+    type: bool
+    default: true
+  cache_dir:
+    description:
+      - Folder of the cache, created with mode 0700.
+      - Defaults to the environment variable E(VENDOR_TOKENS_CACHE_DIR), else C($XDG_CACHE_HOME/vendor.tokens),
+        else C(~/.cache/vendor.tokens).
+    type: path
+  force:
+    description:
+      - Fetch a new token even when the cache holds a usable one, and replace it.
+    type: bool
+    default: false
+  min_ttl:
+    description:
+      - Seconds the returned token must still live. A cached token closer to its expiry is renewed.
+    type: int
+    default: 60
 '''
 
     MODULE = r'''
@@ -81,4 +106,84 @@ attributes:
     membership:
       - vendor.tokens.tokens
     description: Use C(group/vendor.tokens.tokens) in C(module_defaults) to set shared options once.
+'''
+
+    # Where the lookup also reads the shared options from; vendor credentials have their own prefixed options.
+    PLUGINS = r'''
+options:
+  validate_certs:
+    env:
+      - name: VENDOR_TOKENS_VALIDATE_CERTS
+    ini:
+      - section: vendor_tokens
+        key: validate_certs
+    vars:
+      - name: vendor_tokens_validate_certs
+  ca_path:
+    env:
+      - name: VENDOR_TOKENS_CA_PATH
+    ini:
+      - section: vendor_tokens
+        key: ca_path
+    vars:
+      - name: vendor_tokens_ca_path
+  client_cert:
+    env:
+      - name: VENDOR_TOKENS_CLIENT_CERT
+    ini:
+      - section: vendor_tokens
+        key: client_cert
+    vars:
+      - name: vendor_tokens_client_cert
+  client_key:
+    env:
+      - name: VENDOR_TOKENS_CLIENT_KEY
+    ini:
+      - section: vendor_tokens
+        key: client_key
+    vars:
+      - name: vendor_tokens_client_key
+  timeout:
+    env:
+      - name: VENDOR_TOKENS_TIMEOUT
+    ini:
+      - section: vendor_tokens
+        key: timeout
+    vars:
+      - name: vendor_tokens_timeout
+  retries:
+    env:
+      - name: VENDOR_TOKENS_RETRIES
+    ini:
+      - section: vendor_tokens
+        key: retries
+    vars:
+      - name: vendor_tokens_retries
+  cache:
+    env:
+      - name: VENDOR_TOKENS_CACHE
+    ini:
+      - section: vendor_tokens
+        key: cache
+    vars:
+      - name: vendor_tokens_cache
+  cache_dir:
+    env:
+      - name: VENDOR_TOKENS_CACHE_DIR
+    ini:
+      - section: vendor_tokens
+        key: cache_dir
+    vars:
+      - name: vendor_tokens_cache_dir
+  force:
+    vars:
+      - name: vendor_tokens_force
+  min_ttl:
+    env:
+      - name: VENDOR_TOKENS_MIN_TTL
+    ini:
+      - section: vendor_tokens
+        key: min_ttl
+    vars:
+      - name: vendor_tokens_min_ttl
 '''

@@ -10,6 +10,7 @@ Vendor differences come from the profile table in _profiles.py.
 from __future__ import annotations
 
 import re
+import time
 
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import find_profile, vendor_names
@@ -39,8 +40,9 @@ COMMON_DEFAULTS = {
 class TokenRequest(object):
     """A validated token request: everything needed to POST, and nothing vendor-specific left to decide."""
 
-    def __init__(self, profile, options, url, api_url, fields, auth, secrets):
+    def __init__(self, profile, options, url, api_url, fields, auth, secrets, key_material):
         self.profile = profile
+        self.key_material = key_material
         self.options = options
         self.url = url
         self.api_url = api_url
@@ -85,7 +87,7 @@ def build_request(profile, values, describe, warn=None):
 
     opts = dict(COMMON_DEFAULTS)
     opts.update((key, value) for key, value in values.items() if value is not None)
-    secrets = []
+    secrets, key_material = [], []
     for cred in profile.credentials:
         value = opts.get(cred.name)
         if isinstance(value, str):
@@ -108,6 +110,8 @@ def build_request(profile, values, describe, warn=None):
         opts[cred.name] = value
         if cred.secret:
             secrets.append(value)
+            if cred.required:
+                key_material.append(value)
 
     for name in ('timeout', 'retries', 'min_ttl'):
         try:
@@ -143,7 +147,7 @@ def build_request(profile, values, describe, warn=None):
     elif mode == 'body':
         fields['client_id'] = opts['client_id']
         fields['client_secret'] = opts['client_secret']
-    return TokenRequest(profile, opts, url, api_url, fields, auth, secrets)
+    return TokenRequest(profile, opts, url, api_url, fields, auth, secrets, '\0'.join(key_material))
 
 
 def _fill(profile, template, variables, describe):
@@ -206,10 +210,9 @@ def _answer_to_record(request, answer, url):
                               request.scope, answer.content_type)
 
 
-def fetch(request, warn):
+def fetch(request, warn, refresh_token=None):
     """Ask the vendor for a token: the refresh grant first when a refresh token is known, else the main grant."""
     profile = request.profile
-    refresh_token = request.options.get('refresh_token')
     if profile.refresh and refresh_token:
         url = request.url.rstrip('/') + profile.refresh.url_suffix
         fields = dict((key, value.format(refresh_token=refresh_token)) for key, value in profile.refresh.body.items())
@@ -229,10 +232,42 @@ def get_token(vendor, adapter, warn=None):
     profile = profile_for(vendor)
     request = build_request(profile, adapter.values(profile), adapter.describe, warn)
     try:
-        record = fetch(request, warn)
+        if not request.options['cache']:
+            return fetch(request, warn, request.options.get('refresh_token'))
+        return _through_cache(request, warn)
     except TokenError as exc:
         exc.message = scrub(exc.message, request.secrets)
         if exc.vendor_message:
             exc.vendor_message = scrub(exc.vendor_message, request.secrets)
         raise
-    return record
+
+
+def _through_cache(request, warn):
+    """Serve from the cache while the token lives min_ttl more seconds; else one process fetches, the others wait."""
+    from ansible_collections.vendor.tokens.plugins.module_utils._cache import TokenCache
+    from ansible_collections.vendor.tokens.plugins.module_utils._token import with_time_left
+    opts = request.options
+    cache = TokenCache(opts['cache_dir'], warn)
+    key = cache.key(request)
+
+    def fresh(entry):
+        now = time.time()
+        if entry and not opts['force'] and entry['record'].get('expires_at_epoch', 0) - now >= opts['min_ttl']:
+            record = with_time_left(entry['record'], now)
+            record.update(cached=True, api_url=request.api_url)
+            return record
+        return None
+
+    record = fresh(cache.read(key, request.key_material))  # lock-free: files are replaced atomically
+    if record:
+        return record
+    with cache.lock(key):
+        entry = cache.read(key, request.key_material)
+        record = fresh(entry)  # another process may have fetched while this one waited
+        if record:
+            return record
+        refresh_token = opts.get('refresh_token') or (entry or {}).get('refresh_token')
+        record = fetch(request, warn, refresh_token)
+        cache.write(key, request.key_material,
+                    {'record': record, 'refresh_token': record.get('refresh_token') or refresh_token})
+        return record

@@ -99,6 +99,9 @@ class Answer(object):
 def post(url, vendor, data=None, json_body=None, auth=None, validate_certs=True, ca_path=None,
          client_cert=None, client_key=None, timeout=30, retries=3):
     """POST once (with bounded retries) and return an Answer; raise TokenError when nothing usable came back."""
+    if not HAS_REQUESTS:
+        raise TokenError('the Python package requests is needed to request a token (%s); install it on the controller'
+                         % REQUESTS_IMPORT_ERROR, vendor=vendor, url=url)
     verify = (ca_path or True) if validate_certs else False
     cert = (client_cert, client_key) if client_cert and client_key else client_cert
     http = session(retries, float(timeout))

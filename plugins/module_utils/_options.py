@@ -22,6 +22,10 @@ def common_argument_spec():
         client_key=dict(type='path', no_log=False),
         timeout=dict(type='int', default=COMMON_DEFAULTS['timeout']),
         retries=dict(type='int', default=COMMON_DEFAULTS['retries']),
+        cache=dict(type='bool', default=COMMON_DEFAULTS['cache']),
+        cache_dir=dict(type='path'),
+        force=dict(type='bool', default=COMMON_DEFAULTS['force']),
+        min_ttl=dict(type='int', default=COMMON_DEFAULTS['min_ttl']),
         fact_name=dict(type='str'),
     )
 
@@ -63,3 +67,22 @@ class OptionAdapter(object):
                 return "option '%s' (or environment variable %s)" % (name, cred[0].env)
             return "option '%s'" % name
         return cls(lambda profile, name: module.params.get(name), describe)
+
+    @classmethod
+    def from_lookup(cls, plugin):
+        """Keyword > vendor-prefixed option (which Ansible reads from keyword, variable, environment or ini)."""
+        def get_option(profile, name):
+            value = plugin.get_option(name) if plugin.has_option(name) else None
+            prefixed = '%s_%s' % (profile.name, name)
+            if value is None and plugin.has_option(prefixed):
+                value = plugin.get_option(prefixed)
+            return value
+
+        def describe(profile, name):
+            prefixed = '%s_%s' % (profile.name, name)
+            sources = ["keyword '%s' or '%s'" % (name, prefixed), 'variable vendor_tokens_%s' % prefixed]
+            cred = [c for c in profile.credentials if c.name == name]
+            if cred and cred[0].env:
+                sources.append('environment variable %s' % cred[0].env)
+            return "option '%s' (%s, or %s in [vendor_tokens] of ansible.cfg)" % (name, ', '.join(sources), prefixed)
+        return cls(get_option, describe)

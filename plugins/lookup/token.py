@@ -1,0 +1,387 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 vendor.tokens contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: token
+short_description: Get a cached access token for a SASE or SaaS vendor
+version_added: 0.1.0
+description:
+  - Returns a bearer token (or its header, headers, or whole record) for each vendor named in the terms, from the
+    shared token cache while it lives at least O(min_ttl) more seconds, else from the vendor's auth endpoint.
+  - Ansible templates a lookup again every time a variable that holds it is used, and in every fork; the cache makes
+    that one request per credential, not one per use.
+  - Credentials come from keyword arguments, then from the vendor-prefixed options, each of which Ansible reads
+    from a keyword, a variable, an environment variable or C(ansible.cfg) (section C([vendor_tokens])).
+  - Results are marked unsafe, so a token is never templated.
+author:
+  - Vendor Tokens Maintainers (@vendor-tokens)
+options:
+  _terms:
+    description:
+      - Vendor names or aliases; one result per term.
+      - C(paloalto) (C(prisma), C(prisma_sase), C(scm)), C(checkpoint) (C(perimeter81), C(harmony_sase)),
+        C(forticasb) (C(fortinet)), C(plainid), C(keepz).
+    type: list
+    elements: str
+    required: true
+  output:
+    description:
+      - What to return per term.
+      - V(access_token), the token; V(header), C(Bearer <token>); V(headers), a dict for the O(ansible.builtin.uri#module:headers)
+        option of M(ansible.builtin.uri); V(record), the whole token record the modules return.
+    type: str
+    choices: [access_token, header, headers, record]
+    default: access_token
+  client_id:
+    description:
+      - Client id for the vendors that have one (C(paloalto), C(plainid), C(keepz)), as a keyword; overrides the
+        vendor-prefixed option for every term.
+    type: str
+  client_secret:
+    description:
+      - Client secret, as a keyword; overrides the vendor-prefixed option for every term.
+    type: str
+  tsg_id:
+    description:
+      - Palo Alto TSG id, as a keyword; overrides O(paloalto_tsg_id).
+    type: str
+  client_auth:
+    description:
+      - Palo Alto client authentication, as a keyword; overrides O(paloalto_client_auth).
+    type: str
+  api_key:
+    description:
+      - Check Point API key, as a keyword; overrides O(checkpoint_api_key).
+    type: str
+  region:
+    description:
+      - Region, as a keyword; overrides the vendor-prefixed region for every term.
+    type: str
+  username:
+    description:
+      - FortiCASB user name, as a keyword; overrides O(forticasb_username).
+    type: str
+  password:
+    description:
+      - FortiCASB password, as a keyword; overrides O(forticasb_password).
+    type: str
+  base_url:
+    description:
+      - Keepz base URL, as a keyword; overrides O(keepz_base_url).
+    type: str
+  paloalto_client_id:
+    description:
+      - Palo Alto service account client id.
+    type: str
+    env:
+      - name: PALOALTO_CLIENT_ID
+    ini:
+      - section: vendor_tokens
+        key: paloalto_client_id
+    vars:
+      - name: vendor_tokens_paloalto_client_id
+  paloalto_client_secret:
+    description:
+      - Palo Alto service account client secret.
+    type: str
+    env:
+      - name: PALOALTO_CLIENT_SECRET
+    ini:
+      - section: vendor_tokens
+        key: paloalto_client_secret
+    vars:
+      - name: vendor_tokens_paloalto_client_secret
+  paloalto_tsg_id:
+    description:
+      - Palo Alto Tenant Service Group id, digits only.
+    type: str
+    env:
+      - name: PALOALTO_TSG_ID
+    ini:
+      - section: vendor_tokens
+        key: paloalto_tsg_id
+    vars:
+      - name: vendor_tokens_paloalto_tsg_id
+  paloalto_client_auth:
+    description:
+      - How Palo Alto client credentials are sent, V(basic) or V(body).
+    type: str
+    default: basic
+    ini:
+      - section: vendor_tokens
+        key: paloalto_client_auth
+    vars:
+      - name: vendor_tokens_paloalto_client_auth
+  paloalto_auth_url:
+    description:
+      - Palo Alto Networks Prisma SASE token endpoint, instead of the default.
+    type: str
+    ini:
+      - section: vendor_tokens
+        key: paloalto_auth_url
+    vars:
+      - name: vendor_tokens_paloalto_auth_url
+  paloalto_api_url:
+    description:
+      - Palo Alto Networks Prisma SASE API base URL returned in the record.
+    type: str
+    ini:
+      - section: vendor_tokens
+        key: paloalto_api_url
+    vars:
+      - name: vendor_tokens_paloalto_api_url
+  checkpoint_api_key:
+    description:
+      - Check Point Harmony SASE API key.
+    type: str
+    env:
+      - name: CHECKPOINT_SASE_API_KEY
+    ini:
+      - section: vendor_tokens
+        key: checkpoint_api_key
+    vars:
+      - name: vendor_tokens_checkpoint_api_key
+  checkpoint_region:
+    description:
+      - Check Point Harmony SASE region, V(us) or V(eu).
+    type: str
+    default: us
+    env:
+      - name: CHECKPOINT_SASE_REGION
+    ini:
+      - section: vendor_tokens
+        key: checkpoint_region
+    vars:
+      - name: vendor_tokens_checkpoint_region
+  checkpoint_auth_url:
+    description:
+      - Check Point Harmony SASE (Perimeter 81) token endpoint, instead of the default.
+    type: str
+    ini:
+      - section: vendor_tokens
+        key: checkpoint_auth_url
+    vars:
+      - name: vendor_tokens_checkpoint_auth_url
+  checkpoint_api_url:
+    description:
+      - Check Point Harmony SASE (Perimeter 81) API base URL returned in the record.
+    type: str
+    ini:
+      - section: vendor_tokens
+        key: checkpoint_api_url
+    vars:
+      - name: vendor_tokens_checkpoint_api_url
+  forticasb_username:
+    description:
+      - FortiCASB user name.
+    type: str
+    env:
+      - name: FORTICASB_USERNAME
+    ini:
+      - section: vendor_tokens
+        key: forticasb_username
+    vars:
+      - name: vendor_tokens_forticasb_username
+  forticasb_password:
+    description:
+      - FortiCASB password.
+    type: str
+    env:
+      - name: FORTICASB_PASSWORD
+    ini:
+      - section: vendor_tokens
+        key: forticasb_password
+    vars:
+      - name: vendor_tokens_forticasb_password
+  forticasb_auth_url:
+    description:
+      - Fortinet FortiCASB token endpoint, instead of the default.
+    type: str
+    ini:
+      - section: vendor_tokens
+        key: forticasb_auth_url
+    vars:
+      - name: vendor_tokens_forticasb_auth_url
+  forticasb_api_url:
+    description:
+      - Fortinet FortiCASB API base URL returned in the record.
+    type: str
+    ini:
+      - section: vendor_tokens
+        key: forticasb_api_url
+    vars:
+      - name: vendor_tokens_forticasb_api_url
+  plainid_client_id:
+    description:
+      - PlainID client id.
+    type: str
+    env:
+      - name: PLAINID_CLIENT_ID
+    ini:
+      - section: vendor_tokens
+        key: plainid_client_id
+    vars:
+      - name: vendor_tokens_plainid_client_id
+  plainid_client_secret:
+    description:
+      - PlainID client secret.
+    type: str
+    env:
+      - name: PLAINID_CLIENT_SECRET
+    ini:
+      - section: vendor_tokens
+        key: plainid_client_secret
+    vars:
+      - name: vendor_tokens_plainid_client_secret
+  plainid_region:
+    description:
+      - PlainID region, V(us1), V(ca1) or V(eu1); required unless an auth URL is given.
+    type: str
+    env:
+      - name: PLAINID_REGION
+    ini:
+      - section: vendor_tokens
+        key: plainid_region
+    vars:
+      - name: vendor_tokens_plainid_region
+  plainid_auth_url:
+    description:
+      - PlainID token endpoint, instead of the default.
+    type: str
+    ini:
+      - section: vendor_tokens
+        key: plainid_auth_url
+    vars:
+      - name: vendor_tokens_plainid_auth_url
+  plainid_api_url:
+    description:
+      - PlainID API base URL returned in the record.
+    type: str
+    ini:
+      - section: vendor_tokens
+        key: plainid_api_url
+    vars:
+      - name: vendor_tokens_plainid_api_url
+  keepz_client_id:
+    description:
+      - Keepz client id, a UUID version 4.
+    type: str
+    env:
+      - name: KEEPZ_CLIENT_ID
+    ini:
+      - section: vendor_tokens
+        key: keepz_client_id
+    vars:
+      - name: vendor_tokens_keepz_client_id
+  keepz_client_secret:
+    description:
+      - Keepz client secret.
+    type: str
+    env:
+      - name: KEEPZ_CLIENT_SECRET
+    ini:
+      - section: vendor_tokens
+        key: keepz_client_secret
+    vars:
+      - name: vendor_tokens_keepz_client_secret
+  keepz_base_url:
+    description:
+      - Keepz service base URL; required unless an auth URL is given.
+    type: str
+    env:
+      - name: KEEPZ_BASE_URL
+    ini:
+      - section: vendor_tokens
+        key: keepz_base_url
+    vars:
+      - name: vendor_tokens_keepz_base_url
+  keepz_auth_url:
+    description:
+      - Keepz token endpoint, instead of the default.
+    type: str
+    ini:
+      - section: vendor_tokens
+        key: keepz_auth_url
+    vars:
+      - name: vendor_tokens_keepz_auth_url
+  keepz_api_url:
+    description:
+      - Keepz API base URL returned in the record.
+    type: str
+    ini:
+      - section: vendor_tokens
+        key: keepz_api_url
+    vars:
+      - name: vendor_tokens_keepz_api_url
+
+extends_documentation_fragment:
+  - vendor.tokens.common
+  - vendor.tokens.common.plugins
+notes:
+  - Keyword values apply to every term; to give two vendors different auth URLs, use the vendor-prefixed options.
+  - The lookup runs on the controller and needs the Python packages C(requests) and C(jmespath) there, and
+    C(cryptography) for the cache.
+"""
+
+EXAMPLES = r"""
+- name: Call the Prisma SASE API with a token (credentials from PALOALTO_* environment variables)
+  ansible.builtin.uri:
+    url: https://api.sase.paloaltonetworks.com/sse/config/v1/addresses?folder=Shared
+    headers: "{{ lookup('vendor.tokens.token', 'paloalto', output='headers') }}"
+
+- name: Credentials as keywords
+  ansible.builtin.debug:
+    msg: "{{ lookup('vendor.tokens.token', 'plainid', client_id=plainid_id, client_secret=plainid_secret, region='eu1', output='header') }}"
+
+- name: Two vendors at once, credentials from variables such as vendor_tokens_checkpoint_api_key
+  ansible.builtin.set_fact:
+    expiries: "{{ query('vendor.tokens.token', 'checkpoint', 'keepz', output='record') | map(attribute='expires_at') }}"
+"""
+
+RETURN = r"""
+_raw:
+  description:
+    - One item per term, as O(output) says; with V(record), the token record the modules return as RV(vendor.tokens.sase_token#module:token).
+  type: list
+  elements: raw
+"""
+
+from ansible.errors import AnsibleError
+from ansible.plugins.lookup import LookupBase
+from ansible.utils.display import Display
+from ansible.utils.unsafe_proxy import wrap_var
+
+from ansible_collections.vendor.tokens.plugins.module_utils._engine import get_token, profile_for
+from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
+from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
+
+display = Display()
+
+_OUTPUTS = {
+    'access_token': lambda record: record['access_token'],
+    'header': lambda record: record['headers']['Authorization'],
+    'headers': lambda record: record['headers'],
+    'record': lambda record: record,
+}
+
+
+class LookupModule(LookupBase):
+
+    def run(self, terms, variables=None, **kwargs):
+        # Variables reach a lookup untemplated; template ours before path options are resolved against them.
+        own_vars = dict((name, self._templar.template(value)) for name, value in (variables or {}).items()
+                        if name.startswith('vendor_tokens_'))
+        self.set_options(var_options=own_vars, direct=kwargs)
+        output = _OUTPUTS[self.get_option('output')]
+        adapter = OptionAdapter.from_lookup(self)
+        results = []
+        for term in terms:
+            try:
+                record = get_token(profile_for(term).name, adapter, warn=display.warning)
+            except TokenError as exc:
+                raise AnsibleError(str(exc))
+            results.append(output(record))
+        return wrap_var(results)

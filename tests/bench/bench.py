@@ -1,0 +1,170 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 vendor.tokens contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Benchmark of the token cache against the vendor emulator; prints a table of measured ratios.
+
+Run with `make bench`. Each pair of plays runs side by side in the same run, alternating, so a noisy machine
+shifts both; the table reports the median of the rounds as a ratio. Exits non-zero when a target is missed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+EMULATOR = os.path.join(HERE, '..', 'integration', 'targets', 'setup_emulator', 'files', 'vendor_emulator.py')
+PA = {'client_id': 'emulator-sa@1838006364.iam.panserviceaccount.com', 'client_secret': 'emulator-pa-secret',
+      'tsg_id': '1838006364'}
+
+
+class Emulator(object):
+    def __init__(self, state_dir):
+        self.state_dir = state_dir
+        out = subprocess.run([sys.executable, EMULATOR, '--detach', '--state-dir', state_dir], check=True,
+                             stdout=subprocess.PIPE).stdout
+        self.state = json.loads(out.decode().strip().splitlines()[-1])
+        self.context = ssl.create_default_context(cafile=self.state['ca_path'])
+
+    def call(self, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        req = urllib.request.Request(self.state['url'] + '/_emulator/' + path, data=data,
+                                     method='POST' if data is not None else 'GET',
+                                     headers={'Content-Type': 'application/json'})
+        with urllib.request.urlopen(req, context=self.context) as answer:
+            return json.loads(answer.read().decode())
+
+    def auth_requests(self):
+        return self.call('stats')['auth_requests']
+
+    def stop(self):
+        subprocess.run([sys.executable, EMULATOR, '--stop', '--state-dir', self.state_dir], check=False,
+                       stdout=subprocess.DEVNULL)
+
+
+def write_play(path, tasks, hosts='localhost', play_vars=None, forks=None):
+    play = {'name': os.path.basename(path), 'hosts': hosts, 'gather_facts': False, 'tasks': tasks}
+    if play_vars:
+        play['vars'] = play_vars
+    with open(path, 'w') as handle:
+        json.dump([play], handle)  # JSON is YAML
+
+
+def run_play(workdir, play, env, inventory, forks=5):
+    started = time.perf_counter()
+    done = subprocess.run([os.path.join(os.path.dirname(sys.executable), 'ansible-playbook'), '-i', inventory,
+                           '-f', str(forks), play], cwd=workdir, env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT)
+    elapsed = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.stderr.write(done.stdout.decode()[-4000:])
+        raise SystemExit('%s failed' % play)
+    return elapsed
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--collections', required=True, help='folder that holds ansible_collections/')
+    parser.add_argument('--rounds', type=int, default=3)
+    parser.add_argument('--lookup-tasks', type=int, default=200)
+    parser.add_argument('--hosts', type=int, default=40)
+    parser.add_argument('--module-tasks', type=int, default=20)
+    args = parser.parse_args()
+
+    work = tempfile.mkdtemp(prefix='vendor-tokens-bench-')
+    emulator = Emulator(os.path.join(work, 'emulator'))
+    try:
+        return measure(args, work, emulator)
+    finally:
+        emulator.stop()
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def measure(args, work, emulator):
+    url, ca_path = emulator.state['url'], emulator.state['ca_path']
+    cache_dir = os.path.join(work, 'cache')
+    env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.abspath(args.collections), ANSIBLE_NOCOLOR='1',
+               VENDOR_TOKENS_CACHE_DIR=cache_dir, ANSIBLE_HOST_KEY_CHECKING='False', ANSIBLE_RETRY_FILES_ENABLED='0',
+               ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCALHOST_WARNING='0')
+    local = os.path.join(work, 'localhost.ini')
+    with open(local, 'w') as handle:
+        handle.write('localhost ansible_connection=local\n')
+    many = os.path.join(work, 'hosts.ini')
+    with open(many, 'w') as handle:
+        handle.write(''.join('host%02d ansible_connection=local\n' % n for n in range(args.hosts)))
+
+    # 1. The lookup templated by N tasks, against the same tasks with a literal string.
+    lookup_vars = {'vendor_tokens_paloalto_%s' % key: value for key, value in PA.items()}
+    lookup_vars.update(vendor_tokens_paloalto_auth_url=url + '/oauth2/access_token', vendor_tokens_ca_path=ca_path)
+    lookup_play, literal_play = os.path.join(work, 'lookup.yml'), os.path.join(work, 'literal.yml')
+    write_play(lookup_play, [{'name': 'lookup %d' % n, 'ansible.builtin.assert': {
+        'that': ["lookup('vendor.tokens.token', 'paloalto') is string"], 'quiet': True}}
+        for n in range(args.lookup_tasks)], play_vars=lookup_vars)
+    write_play(literal_play, [{'name': 'literal %d' % n, 'ansible.builtin.assert': {
+        'that': ["'eyJ.literal.token' is string"], 'quiet': True}} for n in range(args.lookup_tasks)],
+        play_vars=lookup_vars)
+
+    # 2. Forty hosts in twenty forks each run the module.
+    module_args = dict(PA, auth_url=url + '/oauth2/access_token', ca_path=ca_path)
+    hosts_play = os.path.join(work, 'hosts.yml')
+    write_play(hosts_play, [{'name': 'token', 'vendor.tokens.sase_token': module_args}], hosts='all')
+
+    # 3. The module forcing a new token against ansible.builtin.uri making the same POST.
+    module_play, uri_play = os.path.join(work, 'module.yml'), os.path.join(work, 'uri.yml')
+    write_play(module_play, [{'name': 'module %d' % n, 'vendor.tokens.sase_token': dict(module_args, force=True)}
+                             for n in range(args.module_tasks)])
+    write_play(uri_play, [{'name': 'uri %d' % n, 'no_log': True, 'ansible.builtin.uri': {
+        'url': url + '/oauth2/access_token', 'method': 'POST', 'ca_path': ca_path, 'body_format': 'form-urlencoded',
+        'body': {'grant_type': 'client_credentials', 'scope': 'tsg_id:' + PA['tsg_id']},
+        'url_username': PA['client_id'], 'url_password': PA['client_secret'], 'force_basic_auth': True}}
+        for n in range(args.module_tasks)])
+
+    lookup_times, literal_times, module_times, uri_times, lookup_requests, hosts_requests = [], [], [], [], [], []
+    hosts_times = []
+    for _round in range(args.rounds):
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        before = emulator.auth_requests()
+        lookup_times.append(run_play(work, lookup_play, env, local))
+        lookup_requests.append(emulator.auth_requests() - before)
+        literal_times.append(run_play(work, literal_play, env, local))
+
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        before = emulator.auth_requests()
+        hosts_times.append(run_play(work, hosts_play, env, many, forks=20))
+        hosts_requests.append(emulator.auth_requests() - before)
+
+        module_times.append(run_play(work, module_play, env, local) / args.module_tasks)
+        uri_times.append(run_play(work, uri_play, env, local) / args.module_tasks)
+
+    lookup_ratio = statistics.median(a / b for a, b in zip(lookup_times, literal_times))
+    module_ratio = statistics.median(a / b for a, b in zip(module_times, uri_times))
+    rows = [
+        ('%d tasks templating the lookup' % args.lookup_tasks, 'auth requests', max(lookup_requests), '== 1',
+         max(lookup_requests) == 1),
+        ('  same play: lookup / literal string', 'wall time ratio', '%.2f (%.1f s / %.1f s)' % (
+            lookup_ratio, statistics.median(lookup_times), statistics.median(literal_times)), '<= 1.5',
+         lookup_ratio <= 1.5),
+        ('%d hosts, forks 20, sase_token' % args.hosts, 'auth requests', max(hosts_requests), '== 1',
+         max(hosts_requests) == 1),
+        ('sase_token force=true / uri POST, %d tasks' % args.module_tasks, 'per-task time ratio', '%.2f (%.0f ms / %.0f ms)' % (
+            module_ratio, 1000 * statistics.median(module_times), 1000 * statistics.median(uri_times)), '<= 1.2',
+         module_ratio <= 1.2),
+    ]
+    print('\nvendor.tokens benchmark (%d rounds, medians; python %s)' % (args.rounds, sys.version.split()[0]))
+    print('%-46s %-20s %-28s %-8s %s' % ('case', 'measure', 'result', 'target', 'met'))
+    for case, measure_name, result, target, met in rows:
+        print('%-46s %-20s %-28s %-8s %s' % (case, measure_name, result, target, 'yes' if met else 'NO'))
+    return 0 if all(row[-1] for row in rows) else 1
+
+
+if __name__ == '__main__':
+    sys.exit(main())

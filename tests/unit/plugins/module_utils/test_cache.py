@@ -1,0 +1,195 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 vendor.tokens contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import stat
+import time
+
+import pytest
+
+from ansible_collections.vendor.tokens.plugins.module_utils import _engine
+from ansible_collections.vendor.tokens.plugins.module_utils._cache import TokenCache, default_cache_dir
+from ansible_collections.vendor.tokens.plugins.module_utils._engine import build_request, get_token
+from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
+from ansible_collections.vendor.tokens.plugins.module_utils._profiles import find_profile
+
+SECRET = 'cache-test-secret-6c1e'
+TOKEN = 'eyJ-cache-test-token-4f9a'
+
+
+def values(tmp_path, **changes):
+    result = {'client_id': 'sa@1.iam', 'client_secret': SECRET, 'tsg_id': '1838006364',
+              'cache_dir': str(tmp_path / 'cache')}
+    result.update(changes)
+    return result
+
+
+def adapter(opts):
+    return OptionAdapter(lambda profile, name: opts.get(name), lambda profile, name: "option '%s'" % name)
+
+
+def request_for(tmp_path, **changes):
+    return build_request(find_profile('paloalto'), values(tmp_path, **changes), lambda p, n: n)
+
+
+class FakeFetch(object):
+    """Stands in for the HTTP request: counts calls and returns records with a chosen lifetime."""
+
+    def __init__(self, lifetime=900):
+        self.calls = []
+        self.lifetime = lifetime
+
+    def __call__(self, request, warn, refresh_token=None):
+        self.calls.append(refresh_token)
+        now = time.time()
+        record = {'vendor': 'paloalto', 'access_token': '%s-%d' % (TOKEN, len(self.calls)), 'token_type': 'Bearer',
+                  'expires_at_epoch': int(now + self.lifetime), 'expires_at': 'x', 'obtained_at': 'x',
+                  'api_url': request.api_url, 'claims': None, 'cached': False, 'expires_in': self.lifetime,
+                  'headers': {}}
+        if len(self.calls) == 1:
+            record['refresh_token'] = 'refresh-%s' % SECRET[-4:]
+        return record
+
+
+@pytest.fixture
+def fake_fetch(monkeypatch):
+    fake = FakeFetch()
+    monkeypatch.setattr(_engine, 'fetch', fake)
+    return fake
+
+
+def test_second_call_is_served_from_the_cache(tmp_path, fake_fetch):
+    first = get_token('paloalto', adapter(values(tmp_path)))
+    second = get_token('paloalto', adapter(values(tmp_path)))
+    assert len(fake_fetch.calls) == 1
+    assert first['cached'] is False and second['cached'] is True
+    assert second['access_token'] == first['access_token']
+    assert second['headers'] == {'Authorization': 'Bearer %s' % first['access_token']}
+
+
+def test_force_and_no_cache_fetch_again(tmp_path, fake_fetch):
+    get_token('paloalto', adapter(values(tmp_path)))
+    forced = get_token('paloalto', adapter(values(tmp_path, force=True)))
+    assert forced['cached'] is False and len(fake_fetch.calls) == 2
+    get_token('paloalto', adapter(values(tmp_path, cache=False)))
+    assert len(fake_fetch.calls) == 3
+    assert get_token('paloalto', adapter(values(tmp_path)))['access_token'] == forced['access_token']
+
+
+def test_token_within_min_ttl_is_renewed(tmp_path, fake_fetch):
+    fake_fetch.lifetime = 50
+    get_token('paloalto', adapter(values(tmp_path)))
+    get_token('paloalto', adapter(values(tmp_path)))              # 50 s left < min_ttl 60: renewed
+    assert len(fake_fetch.calls) == 2
+    get_token('paloalto', adapter(values(tmp_path, min_ttl=30)))  # 50 s left >= 30: cached
+    assert len(fake_fetch.calls) == 2
+
+
+def test_cached_refresh_token_is_offered_on_renewal(tmp_path, fake_fetch):
+    get_token('paloalto', adapter(values(tmp_path)))
+    get_token('paloalto', adapter(values(tmp_path, force=True)))
+    assert fake_fetch.calls == [None, 'refresh-%s' % SECRET[-4:]]
+
+
+def test_keys_separate_identity_scope_url_and_secret(tmp_path):
+    base = TokenCache.key(request_for(tmp_path))
+    assert base == TokenCache.key(request_for(tmp_path, client_auth='body'))
+    for changes in ({'client_id': 'other'}, {'tsg_id': '42'}, {'auth_url': 'https://other.test/t'},
+                    {'client_secret': 'another-secret'}):
+        assert TokenCache.key(request_for(tmp_path, **changes)) != base
+    assert TokenCache.key(build_request(find_profile('checkpoint'), {'api_key': 'a'}, lambda p, n: n)) != \
+        TokenCache.key(build_request(find_profile('checkpoint'), {'api_key': 'b'}, lambda p, n: n))
+
+
+def test_file_holds_neither_token_nor_secret_and_has_private_modes(tmp_path, fake_fetch):
+    get_token('paloalto', adapter(values(tmp_path)))
+    folder = tmp_path / 'cache'
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    files = [path for path in folder.iterdir() if path.suffix == '.token']
+    assert len(files) == 1
+    assert stat.S_IMODE(os.stat(files[0]).st_mode) == 0o600
+    for path in folder.iterdir():
+        raw = path.read_bytes()
+        for needle in (TOKEN, SECRET, 'refresh-', 'sa@1.iam', '1838006364'):
+            assert needle.encode() not in raw
+
+
+def test_copied_file_is_useless_without_the_secret(tmp_path, fake_fetch):
+    get_token('paloalto', adapter(values(tmp_path)))
+    request = request_for(tmp_path)
+    cache = TokenCache(str(tmp_path / 'cache'))
+    key = cache.key(request)
+    assert cache.read(key, request.key_material)['record']['access_token'].startswith(TOKEN)
+    assert cache.read(key, 'guessed-secret') is None
+
+
+@pytest.mark.parametrize('damage', [
+    lambda raw: b'', lambda raw: raw[:len(raw) // 2], lambda raw: b'not json',
+    lambda raw: raw.replace(b'"data": "', b'"data": "AAAA'), lambda raw: json.dumps({'format': 99}).encode(),
+    lambda raw: b'[1, 2, 3]',
+])
+def test_corrupt_entry_is_a_miss_and_is_rewritten(tmp_path, fake_fetch, damage):
+    get_token('paloalto', adapter(values(tmp_path)))
+    path = [p for p in (tmp_path / 'cache').iterdir() if p.suffix == '.token'][0]
+    path.write_bytes(damage(path.read_bytes()))
+    again = get_token('paloalto', adapter(values(tmp_path)))
+    assert again['cached'] is False and len(fake_fetch.calls) == 2
+    assert get_token('paloalto', adapter(values(tmp_path)))['cached'] is True
+
+
+def test_changed_secret_is_a_miss(tmp_path, fake_fetch):
+    get_token('paloalto', adapter(values(tmp_path)))
+    assert get_token('paloalto', adapter(values(tmp_path, client_secret='rotated-secret')))['cached'] is False
+    assert len(fake_fetch.calls) == 2
+
+
+def test_unwritable_folder_warns_once_and_still_returns_the_token(tmp_path, fake_fetch):
+    blocker = tmp_path / 'file-not-folder'
+    blocker.write_text('x')
+    warnings = []
+    record = get_token('paloalto', adapter(values(tmp_path, cache_dir=str(blocker / 'cache'))), warn=warnings.append)
+    assert record['access_token'].startswith(TOKEN)
+    assert len(warnings) == 1 and 'token cache disabled' in warnings[0] and SECRET not in warnings[0]
+
+
+def test_loose_folder_permissions_are_tightened(tmp_path):
+    folder = tmp_path / 'loose'
+    folder.mkdir(mode=0o777)
+    os.chmod(folder, 0o777)
+    assert TokenCache(str(folder)).usable
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+
+
+def test_default_folder(monkeypatch, tmp_path):
+    monkeypatch.delenv('VENDOR_TOKENS_CACHE_DIR', raising=False)
+    monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path))
+    assert default_cache_dir() == str(tmp_path / 'vendor.tokens')
+    monkeypatch.setenv('VENDOR_TOKENS_CACHE_DIR', '/somewhere')
+    assert default_cache_dir() == '/somewhere'
+
+
+def _contend(args):
+    folder, counter = args
+    opts = {'client_id': 'sa@1.iam', 'client_secret': SECRET, 'tsg_id': '1', 'cache_dir': folder}
+
+    def slow_fetch(request, warn, refresh_token=None):
+        with open(counter, 'a') as handle:
+            handle.write('x')
+        time.sleep(0.3)  # long enough that every other process arrives while this one fetches
+        return FakeFetch()(request, warn)
+    _engine.fetch = slow_fetch
+    return get_token('paloalto', adapter(opts))['access_token']
+
+
+def test_concurrent_processes_make_one_request(tmp_path):
+    counter = str(tmp_path / 'requests')
+    with multiprocessing.get_context('fork').Pool(8) as pool:
+        tokens = pool.map(_contend, [(str(tmp_path / 'cache'), counter)] * 16)
+    with open(counter) as handle:
+        assert handle.read() == 'x'
+    assert len(set(tokens)) == 1
