@@ -17,7 +17,7 @@ options:
     type: str
   api_url:
     description:
-      - Base URL of the vendor's API, returned as RV(token.api_url) for building request URLs.
+      - Base URL of the vendor's API, returned as C(api_url) in the token record for building request URLs.
       - Defaults to the vendor's public API for the region, or to the scheme and host of O(auth_url) when the vendor
         has no fixed API host.
     type: str
