@@ -354,9 +354,10 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 from ansible.utils.unsafe_proxy import wrap_var
 
-from ansible_collections.vendor.tokens.plugins.module_utils._engine import get_token, profile_for
+from ansible_collections.vendor.tokens.plugins.module_utils._engine import COMMON_DEFAULTS, get_token, profile_for
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
+from ansible_collections.vendor.tokens.plugins.module_utils._profiles import PROFILES, Credential
 
 display = Display()
 
@@ -366,6 +367,58 @@ _OUTPUTS = {
     'headers': lambda record: record['headers'],
     'record': lambda record: record,
 }
+
+# Options read from keyword, variable, environment and ansible.cfg, and their types; the rest are keyword-only.
+_SHARED_OPTIONS = {'validate_certs': 'bool', 'ca_path': 'path', 'client_cert': 'path', 'client_key': 'path',
+                   'timeout': 'int', 'retries': 'int', 'cache': 'bool', 'cache_dir': 'path', 'min_ttl': 'int'}
+_KEYWORD_OPTIONS = {'auth_url': 'str', 'api_url': 'str', 'force': 'bool', 'client_id': 'str', 'client_secret': 'str',
+                    'tsg_id': 'str', 'client_auth': 'str', 'api_key': 'str', 'region': 'str', 'username': 'str',
+                    'password': 'str', 'base_url': 'str'}
+
+
+def option_definitions():
+    """The options in DOCUMENTATION, as Ansible's config manager holds them, built from the profile table.
+
+    Every template that uses the lookup runs it in a new forked worker, where the plugin loader would parse
+    DOCUMENTATION and its fragments with Ansible's provenance-tracking YAML loader: that costs more than the
+    cache hit itself. Registering the same definitions first lets the loader skip it; a unit test checks that
+    they equal what the documentation says.
+    """
+    options = {'_terms': {'type': 'list', 'elements': 'str', 'required': True},
+               'output': {'type': 'str', 'choices': sorted(_OUTPUTS), 'default': 'access_token'}}
+    for name, kind in _KEYWORD_OPTIONS.items():
+        options[name] = {'type': kind}
+    for name, kind in _SHARED_OPTIONS.items():
+        options[name] = {'type': kind, 'env': [{'name': 'VENDOR_TOKENS_%s' % name.upper()}],
+                         'ini': [{'section': 'vendor_tokens', 'key': name}], 'vars': [{'name': 'vendor_tokens_%s' % name}]}
+    options['force']['vars'] = [{'name': 'vendor_tokens_force'}]
+    for name, value in COMMON_DEFAULTS.items():
+        if value is not None:
+            options[name]['default'] = value
+    for profile in PROFILES:
+        for cred in profile.credentials + (Credential('auth_url', None), Credential('api_url', None)):
+            if cred.name == 'refresh_token':
+                continue
+            name = '%s_%s' % (profile.name, cred.name)
+            options[name] = {'type': 'str', 'ini': [{'section': 'vendor_tokens', 'key': name}],
+                             'vars': [{'name': 'vendor_tokens_%s' % name}]}
+            if cred.env:
+                options[name]['env'] = [{'name': cred.env}]
+            if cred.default is not None:
+                options[name]['default'] = cred.default
+    return options
+
+
+def _register_option_definitions():
+    try:
+        from ansible import constants as C
+        if not C.config.has_configuration_definition('lookup', __name__):  # the key the plugin loader uses
+            C.config.initialize_plugin_configuration_definitions('lookup', __name__, option_definitions())
+    except Exception:  # pylint: disable=broad-except
+        pass  # the loader then parses DOCUMENTATION as usual
+
+
+_register_option_definitions()
 
 
 class LookupModule(LookupBase):

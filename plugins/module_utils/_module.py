@@ -15,7 +15,14 @@ from ansible_collections.vendor.tokens.plugins.module_utils._http import HAS_REQ
 from ansible_collections.vendor.tokens.plugins.module_utils._options import (
     OptionAdapter, common_argument_spec, credential_argument_spec)
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import find_profile
-from ansible_collections.vendor.tokens.plugins.module_utils._token import HAS_JMESPATH, JMESPATH_IMPORT_ERROR
+
+try:
+    import jmespath  # noqa: F401, pylint: disable=unused-import
+    HAS_JMESPATH = True
+    JMESPATH_IMPORT_ERROR = None
+except ImportError as exc:
+    HAS_JMESPATH = False
+    JMESPATH_IMPORT_ERROR = exc
 
 
 def run_token_module(vendors):

@@ -14,13 +14,6 @@ import re
 
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 
-try:
-    import jmespath
-    HAS_JMESPATH = True
-    JMESPATH_IMPORT_ERROR = None
-except ImportError as exc:  # pragma: no cover - reported by the callers with missing_required_lib
-    HAS_JMESPATH = False
-    JMESPATH_IMPORT_ERROR = exc
 
 # Epoch values at or above this are milliseconds: 1e11 s is the year 5138, 1e11 ms is 1973.
 _EPOCH_MS_THRESHOLD = 1e11
@@ -106,6 +99,7 @@ def decode_jwt_claims(token):
 
 def search(path, data):
     """JMESPath lookup that treats a failed expression on odd data as 'absent'."""
+    import jmespath  # only when reading an answer: a cache hit never needs it
     if path is None:
         return None
     try:

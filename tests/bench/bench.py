@@ -74,7 +74,7 @@ def run_play(workdir, play, env, inventory, forks=5):
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--collections', required=True, help='folder that holds ansible_collections/')
-    parser.add_argument('--rounds', type=int, default=3)
+    parser.add_argument('--rounds', type=int, default=5)
     parser.add_argument('--lookup-tasks', type=int, default=200)
     parser.add_argument('--hosts', type=int, default=40)
     parser.add_argument('--module-tasks', type=int, default=20)
