@@ -11,10 +11,22 @@ ANSIBLE_TEST := cd $(COLLECTION) && $(BIN)/ansible-test
 EMULATOR := tests/integration/targets/setup_emulator/files/vendor_emulator.py
 EMULATOR_DIR ?= $(or $(TMPDIR),/tmp)/vendor-tokens-emulator
 
-.PHONY: test venv layout sanity units integration bench clean
+.PHONY: test demo venv layout sanity units integration lint bench clean
 
-test: sanity units integration
+test: sanity lint units integration demo
 	@echo "make test: all passed"
+
+DEMO := $(BUILD)/demo
+# Build the collection as users get it, install the tarball, run the demo playbook against the emulator.
+demo: venv
+	rm -rf $(DEMO) && mkdir -p $(DEMO)
+	$(BIN)/ansible-galaxy collection build --force --output-path $(DEMO) . >/dev/null
+	$(BIN)/ansible-galaxy collection install --force -p $(DEMO)/collections $(DEMO)/vendor-tokens-*.tar.gz >/dev/null
+	$(BIN)/python $(EMULATOR) --detach --state-dir $(CURDIR)/$(DEMO)/emulator >/dev/null
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(DEMO)/collections VENDOR_TOKENS_CACHE_DIR=$(CURDIR)/$(DEMO)/cache \
+	  ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_DISPLAY_SKIPPED_HOSTS=false ANSIBLE_NOCOLOR=$(if $(CI),1,0) \
+	  $(BIN)/ansible-playbook -i localhost, vendor.tokens.demo -e emulator_state=$(CURDIR)/$(DEMO)/emulator/state.json; \
+	  status=$$?; $(BIN)/python $(EMULATOR) --stop --state-dir $(CURDIR)/$(DEMO)/emulator >/dev/null; exit $$status
 
 $(VENV)/.installed: tests/requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +41,9 @@ layout: venv
 
 sanity: layout
 	$(ANSIBLE_TEST) sanity --venv --python $(TEST_PYTHON) --color no
+
+lint: venv
+	PATH=$(BIN):$$PATH $(BIN)/ansible-lint
 
 units: layout
 	$(ANSIBLE_TEST) units --venv --python $(TEST_PYTHON) --requirements --color no

@@ -424,17 +424,22 @@ _register_option_definitions()
 class LookupModule(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
-        # Variables reach a lookup untemplated; template ours before path options are resolved against them.
+        try:
+            vendors = [profile_for(term).name for term in terms]
+        except TokenError as exc:
+            raise AnsibleError(str(exc))
+        # Variables reach a lookup untemplated: template those these vendors read, before path options resolve.
+        shared = set('vendor_tokens_%s' % name for name in list(_SHARED_OPTIONS) + ['force'])
+        prefixes = tuple('vendor_tokens_%s_' % vendor for vendor in vendors)
         own_vars = dict((name, self._templar.template(value)) for name, value in (variables or {}).items()
-                        if name.startswith('vendor_tokens_'))
+                        if name in shared or name.startswith(prefixes))
         self.set_options(var_options=own_vars, direct=kwargs)
         output = _OUTPUTS[self.get_option('output')]
         adapter = OptionAdapter.from_lookup(self)
         results = []
-        for term in terms:
+        for vendor in vendors:
             try:
-                record = get_token(profile_for(term).name, adapter, warn=display.warning)
+                results.append(output(get_token(vendor, adapter, warn=display.warning)))
             except TokenError as exc:
                 raise AnsibleError(str(exc))
-            results.append(output(record))
         return wrap_var(results)

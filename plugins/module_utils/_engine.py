@@ -66,6 +66,14 @@ class TokenRequest(object):
                           retries=opts['retries'], **body)
 
 
+def with_time_left(record, now):
+    """The record with expires_in counted from now and headers ready for ansible.builtin.uri."""
+    record = dict(record)
+    record['expires_in'] = max(0, int(record['expires_at_epoch'] - now))
+    record['headers'] = {'Authorization': 'Bearer %s' % record['access_token']}
+    return record
+
+
 def profile_for(vendor):
     """The profile for a vendor name or alias; TokenError listing the valid names otherwise."""
     profile = find_profile(vendor)
@@ -245,7 +253,6 @@ def get_token(vendor, adapter, warn=None):
 def _through_cache(request, warn):
     """Serve from the cache while the token lives min_ttl more seconds; else one process fetches, the others wait."""
     from ansible_collections.vendor.tokens.plugins.module_utils._cache import TokenCache
-    from ansible_collections.vendor.tokens.plugins.module_utils._token import with_time_left
     opts = request.options
     cache = TokenCache(opts['cache_dir'], warn)
     key = cache.key(request)

@@ -12,6 +12,7 @@ import json
 import math
 import re
 
+from ansible_collections.vendor.tokens.plugins.module_utils._engine import with_time_left
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 
 
@@ -196,11 +197,3 @@ def record_from_answer(profile, body_text, obtained_at, url, api_url, requested_
     if isinstance(refresh_token, str) and refresh_token:
         record['refresh_token'] = refresh_token
     return with_time_left(record, obtained_at)
-
-
-def with_time_left(record, now):
-    """The record with expires_in counted from now and headers ready for ansible.builtin.uri."""
-    record = dict(record)
-    record['expires_in'] = max(0, int(record['expires_at_epoch'] - now))
-    record['headers'] = {'Authorization': 'Bearer %s' % record['access_token']}
-    return record

@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 vendor.tokens contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import annotations
+
+DOCUMENTATION = r"""
+name: vendor
+short_description: What the collection knows about a vendor
+version_added: 0.1.0
+description:
+  - Resolves a vendor name or alias to its canonical name and returns the facts roles need from the vendor profile
+    table, so that playbooks and roles never repeat them.
+author:
+  - Vendor Tokens Maintainers (@vendor-tokens)
+options:
+  _input:
+    description: A vendor name or alias, such as C(paloalto), C(prisma) or C(perimeter81).
+    type: str
+    required: true
+"""
+
+EXAMPLES = r"""
+- name: Which module gets a Check Point token, and which credentials it needs
+  ansible.builtin.debug:
+    msg: "{{ 'perimeter81' | vendor.tokens.vendor }}"
+"""
+
+RETURN = r"""
+_value:
+  description: The vendor's profile.
+  type: dict
+  contains:
+    name:
+      description: Canonical vendor name.
+      type: str
+      sample: checkpoint
+    title:
+      description: The vendor's product name.
+      type: str
+      sample: Check Point Harmony SASE (Perimeter 81)
+    module:
+      description: The module that gets its tokens.
+      type: str
+      sample: vendor.tokens.sase_token
+    fact_name:
+      description: The fact the module sets by default.
+      type: str
+      sample: checkpoint_token
+    lifetime:
+      description: The documented token lifetime in seconds.
+      type: int
+      sample: 3600
+    credentials:
+      description: The vendor's own options.
+      type: list
+      elements: dict
+      sample: [{name: api_key, env: CHECKPOINT_SASE_API_KEY, secret: true, required: true}]
+"""
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.vendor.tokens.plugins.module_utils._engine import profile_for
+from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
+
+
+def vendor(name):
+    try:
+        profile = profile_for(name)
+    except TokenError as exc:
+        raise AnsibleFilterError(str(exc))
+    return {
+        'name': profile.name,
+        'title': profile.title,
+        'module': 'vendor.tokens.%s' % profile.module,
+        'fact_name': profile.fact_name,
+        'lifetime': profile.lifetime,
+        'credentials': [{'name': cred.name, 'env': cred.env, 'secret': cred.secret, 'required': cred.required}
+                        for cred in profile.credentials],
+    }
+
+
+class FilterModule(object):
+    def filters(self):
+        return {'vendor': vendor}
