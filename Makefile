@@ -24,9 +24,11 @@ demo: venv
 	$(BIN)/ansible-galaxy collection install --force -p $(DEMO)/collections $(DEMO)/vendor-tokens-*.tar.gz >/dev/null
 	$(BIN)/python $(EMULATOR) --detach --state-dir $(CURDIR)/$(DEMO)/emulator >/dev/null
 	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(DEMO)/collections VENDOR_TOKENS_CACHE_DIR=$(CURDIR)/$(DEMO)/cache \
-	  ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_DISPLAY_SKIPPED_HOSTS=false ANSIBLE_NOCOLOR=$(if $(CI),1,0) \
-	  $(BIN)/ansible-playbook -i localhost, vendor.tokens.demo -e emulator_state=$(CURDIR)/$(DEMO)/emulator/state.json; \
-	  status=$$?; $(BIN)/python $(EMULATOR) --stop --state-dir $(CURDIR)/$(DEMO)/emulator >/dev/null; exit $$status
+	  ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_DISPLAY_SKIPPED_HOSTS=false ANSIBLE_DISPLAY_OK_HOSTS=false \
+	  ANSIBLE_NOCOLOR=$(if $(CI),1,0) $(BIN)/ansible-playbook -i localhost, vendor.tokens.demo \
+	  -e emulator_state=$(CURDIR)/$(DEMO)/emulator/state.json -e demo_summary_file=$(CURDIR)/$(DEMO)/summary.txt; \
+	  status=$$?; $(BIN)/python $(EMULATOR) --stop --state-dir $(CURDIR)/$(DEMO)/emulator >/dev/null; \
+	  test $$status -eq 0 && echo && cat $(DEMO)/summary.txt; exit $$status
 
 $(VENV)/.installed: tests/requirements.txt
 	$(PYTHON) -m venv $(VENV)
