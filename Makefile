@@ -11,9 +11,9 @@ ANSIBLE_TEST := cd $(COLLECTION) && $(BIN)/ansible-test
 EMULATOR := tests/integration/targets/setup_emulator/files/vendor_emulator.py
 EMULATOR_DIR ?= $(or $(TMPDIR),/tmp)/vendor-tokens-emulator
 
-.PHONY: test demo venv layout sanity units integration lint bench clean
+.PHONY: test demo venv layout sanity units integration lint package bench clean
 
-test: sanity lint units integration demo
+test: sanity lint units integration package demo
 	@echo "make test: all passed"
 
 DEMO := $(BUILD)/demo
@@ -46,6 +46,18 @@ sanity: layout
 
 lint: venv
 	PATH=$(BIN):$$PATH $(BIN)/ansible-lint
+
+PKG := $(BUILD)/pkg
+# The ecosystem's own judges: galaxy-importer, antsibull-docs, antsibull-changelog, ansible-builder.
+package: layout
+	rm -rf $(PKG) && mkdir -p $(PKG)
+	$(BIN)/ansible-galaxy collection build --force --output-path $(PKG) . >/dev/null
+	$(BIN)/python tests/utils/check_package.py $(PKG)/vendor-tokens-*.tar.gz
+	PATH=$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(BUILD) \
+	  $(BIN)/antsibull-docs lint-collection-docs --plugin-docs $(COLLECTION)
+	@echo "antsibull-docs: collection docs lint clean"
+	bash tests/utils/check_changelog.sh $(COLLECTION)
+	bash tests/utils/check_ee.sh $(PKG)/vendor-tokens-*.tar.gz
 
 units: layout
 	$(ANSIBLE_TEST) units --venv --python $(TEST_PYTHON) --requirements --color no
