@@ -11,9 +11,9 @@ ANSIBLE_TEST := cd $(COLLECTION) && $(BIN)/ansible-test
 EMULATOR := tests/integration/targets/setup_emulator/files/vendor_emulator.py
 EMULATOR_DIR ?= $(or $(TMPDIR),/tmp)/vendor-tokens-emulator
 
-.PHONY: test demo venv layout sanity units integration lint package bench clean
+.PHONY: test demo venv layout sanity units integration lint package matrix bench clean
 
-test: sanity lint units integration package demo
+test: sanity lint units integration package demo matrix
 	@echo "make test: all passed"
 
 DEMO := $(BUILD)/demo
@@ -66,8 +66,17 @@ integration: layout
 	$(ANSIBLE_TEST) integration --venv --python $(TEST_PYTHON) --requirements --color no; \
 	  status=$$?; $(BIN)/python $(EMULATOR) --stop --state-dir $(EMULATOR_DIR) >/dev/null 2>&1; exit $$status
 
+# The newest ansible-core this machine installs, on its newest Python: units and every integration target.
+# The oldest ansible-core that meta/runtime.yml admits: units and the targets that cover each feature end to end.
+CORE_NEWEST ?= 2.21.5
+CORE_OLDEST ?= 2.16.19
+matrix: layout
+	bash tests/utils/matrix.sh $(CORE_NEWEST) 3.12 $(COLLECTION)
+	bash tests/utils/matrix.sh $(CORE_OLDEST) 3.11 $(COLLECTION) all_vendors lookup_token token_cache roles
+	@echo "matrix: ansible-core $(CORE_NEWEST) on Python 3.12 and $(CORE_OLDEST) on Python 3.11 passed"
+
 bench: layout
 	$(BIN)/python tests/bench/bench.py --collections $(BUILD)
 
 clean:
-	rm -rf $(VENV) $(BUILD)
+	rm -rf $(VENV) .venv-core-* $(BUILD)
