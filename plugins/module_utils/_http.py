@@ -13,6 +13,7 @@ from ansible_collections.vendor.tokens.plugins.module_utils._errors import Token
 try:
     import requests
     from requests.adapters import HTTPAdapter
+    from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
     from urllib3.util.retry import Retry
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
@@ -125,7 +126,14 @@ def post(url, vendor, data=None, json_body=None, auth=None, validate_certs=True,
         raise fail('could not connect within %s s (after %d retries)' % (timeout, retries))
     except requests.exceptions.ReadTimeout:
         raise fail('no answer within %s s (after %d retries); raise timeout if the service is slow' % (timeout, retries))
+    except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+        raise fail('the answer was cut off: the connection broke while it was being read (%s)' % _reason(exc))
     except requests.exceptions.ConnectionError as exc:
+        # Retries exhausted on timeouts arrive as a ConnectionError wrapping urllib3's timeout.
+        if isinstance(_innermost(exc), ReadTimeoutError):
+            raise fail('no answer within %s s (after %d retries); raise timeout if the service is slow' % (timeout, retries))
+        if isinstance(_innermost(exc), ConnectTimeoutError):
+            raise fail('could not connect within %s s (after %d retries)' % (timeout, retries))
         raise fail('the connection failed after %d retries (%s)' % (retries, _reason(exc)))
     except requests.exceptions.RequestException as exc:
         raise fail('the request failed (%s: %s)' % (type(exc).__name__, _reason(exc)))
@@ -136,8 +144,8 @@ def post(url, vendor, data=None, json_body=None, auth=None, validate_certs=True,
                   response.headers.get('Location'))
 
 
-def _reason(exc):
-    """The innermost reason of a requests/urllib3 error, without the repetition they wrap it in."""
+def _innermost(exc):
+    """The innermost cause of a requests/urllib3 error (they wrap it several times)."""
     reason = exc
     seen = set()
     while id(reason) not in seen:
@@ -147,5 +155,8 @@ def _reason(exc):
             reason = inner
         else:
             break
-    text = str(reason)
-    return text[:300]
+    return reason
+
+
+def _reason(exc):
+    return str(_innermost(exc))[:300]
