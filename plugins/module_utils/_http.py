@@ -13,7 +13,7 @@ from ansible_collections.vendor.tokens.plugins.module_utils._errors import Token
 try:
     import requests
     from requests.adapters import HTTPAdapter
-    from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
     from urllib3.util.retry import Retry
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
@@ -130,9 +130,10 @@ def post(url, vendor, data=None, json_body=None, auth=None, validate_certs=True,
         raise fail('the answer was cut off: the connection broke while it was being read (%s)' % _reason(exc))
     except requests.exceptions.ConnectionError as exc:
         # Retries exhausted on timeouts arrive as a ConnectionError wrapping urllib3's timeout.
-        if isinstance(_innermost(exc), ReadTimeoutError):
+        cause = _innermost(exc)
+        if isinstance(cause, ReadTimeoutError):
             raise fail('no answer within %s s (after %d retries); raise timeout if the service is slow' % (timeout, retries))
-        if isinstance(_innermost(exc), ConnectTimeoutError):
+        if isinstance(cause, ConnectTimeoutError) and not isinstance(cause, NewConnectionError):
             raise fail('could not connect within %s s (after %d retries)' % (timeout, retries))
         raise fail('the connection failed after %d retries (%s)' % (retries, _reason(exc)))
     except requests.exceptions.RequestException as exc:
