@@ -62,9 +62,19 @@ package: layout
 units: layout
 	$(ANSIBLE_TEST) units --venv --python $(TEST_PYTHON) --requirements --color no
 
+INTEGRATION_LOG := $(BUILD)/integration-vvv.log
+# Every integration target at -vvv into a log, which the leak check then searches with the caches and temp files.
 integration: layout
-	$(ANSIBLE_TEST) integration --venv --python $(TEST_PYTHON) --requirements --color no; \
-	  status=$$?; $(BIN)/python $(EMULATOR) --stop --state-dir $(EMULATOR_DIR) >/dev/null 2>&1; exit $$status
+	@echo "ansible-test integration -vvv (output in $(INTEGRATION_LOG))"
+	@cd $(COLLECTION) && $(BIN)/ansible-test integration --venv --python $(TEST_PYTHON) --requirements --color no -vvv \
+	  > $(CURDIR)/$(INTEGRATION_LOG) 2>&1; status=$$?; cd $(CURDIR); \
+	  $(BIN)/python $(EMULATOR) --stop --state-dir $(EMULATOR_DIR) >/dev/null 2>&1; \
+	  grep -E '^(Running .* integration test|distinct credentials|WARNING: Reviewing)' $(INTEGRATION_LOG); \
+	  sed -n '/TASK \[fault_matrix : The fault matrix\]/,/^$$/p' $(INTEGRATION_LOG) | sed 's/^ *"//; s/",\?$$//' | grep -v '^[{}]\|msg'; \
+	  grep -ho '"msg": "distinct=[^"]*"' $(INTEGRATION_LOG) || true; \
+	  if [ $$status -ne 0 ]; then tail -n 200 $(INTEGRATION_LOG); echo "integration failed"; exit $$status; fi
+	$(BIN)/python tests/utils/leak_check.py --log $(INTEGRATION_LOG) --tree $(COLLECTION)/tests/output \
+	  --tree $(EMULATOR_DIR) --tree $(HOME)/.cache/vendor.tokens --tree $(HOME)/.ansible/tmp
 
 # The newest ansible-core this machine installs, on its newest Python: units and every integration target.
 # The oldest ansible-core that meta/runtime.yml admits: units and the targets that cover each feature end to end.

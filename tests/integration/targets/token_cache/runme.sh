@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The shared cache across runs: a second run of a playbook makes no auth request.
-set -eux
+set -eu  # no -x: the leak check searches the output for the credentials set here
 export ANSIBLE_ROLES_PATH=..
 export VENDOR_TOKENS_CACHE_DIR="${OUTPUT_DIR}/token-cache"
 rm -rf "${VENDOR_TOKENS_CACHE_DIR}"

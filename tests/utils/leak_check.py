@@ -1,0 +1,75 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 vendor.tokens contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Search the -vvv output of the integration run, the token caches and temporary files for leaked secrets.
+
+Fails when any credential the tests use appears anywhere, or when an access token (a JWT) appears in an error or
+warning line. Prints what it searched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+
+# Every credential the integration tests send (the emulator's accounts and the wrong ones the tests try).
+SECRETS = (
+    'emulator-pa-secret', 'emulator-cp-api-key', 'emulator-fc-password', 'emulator-plainid-secret',
+    'emulator-keepz-secret', 'wrong-secret-value-8d1f', 'wrong-keyword-secret', 'concurrency-secret-',
+)
+JWT = re.compile(r'eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}')
+ERROR_OR_WARNING = re.compile(r'^\s*(\[ERROR\]|\[WARNING\]|ERROR|WARNING|fatal:|failed:|FATAL)|"msg":|"warnings":')
+
+
+def scan_log(path, findings):
+    lines = 0
+    with open(path, encoding='utf-8', errors='replace') as handle:
+        for number, line in enumerate(handle, 1):
+            lines += 1
+            for secret in SECRETS:
+                if secret in line:
+                    findings.append('%s:%d: a credential (%s...)' % (path, number, secret[:6]))
+            if ERROR_OR_WARNING.search(line) and JWT.search(line):
+                findings.append('%s:%d: an access token in an error or warning' % (path, number))
+    return lines
+
+
+def scan_tree(root, findings):
+    count = 0
+    for folder, _dirs, files in os.walk(root):
+        for name in files:
+            path = os.path.join(folder, name)
+            try:
+                with open(path, 'rb') as handle:
+                    data = handle.read(50 * 1024 * 1024)
+            except OSError:
+                continue
+            count += 1
+            for secret in SECRETS:
+                if secret.encode() in data:
+                    findings.append('%s: a credential (%s...)' % (path, secret[:6]))
+    return count
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument('--log', action='append', default=[], help='output to search line by line')
+    parser.add_argument('--tree', action='append', default=[], help='folder whose files to search')
+    args = parser.parse_args()
+    findings = []
+    lines = sum(scan_log(path, findings) for path in args.log)
+    trees = [path for path in args.tree if os.path.isdir(path)]
+    files = sum(scan_tree(path, findings) for path in trees)
+    if lines == 0:
+        findings.append('nothing to search: the log is empty')
+    for finding in findings[:50]:
+        print('LEAK: %s' % finding)
+    print('leak check: %d output lines and %d files in %d folders searched for %d credentials and for tokens in errors: %s'
+          % (lines, files, len(trees), len(SECRETS), '%d findings' % len(findings) if findings else 'none found'))
+    return 1 if findings else 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
