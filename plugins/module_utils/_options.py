@@ -9,6 +9,7 @@ Modules and the lookup only translate; every rule about options lives in the eng
 from __future__ import annotations
 
 from ansible_collections.vendor.tokens.plugins.module_utils._engine import COMMON_DEFAULTS
+from ansible_collections.vendor.tokens.plugins.module_utils._profiles import credential
 
 
 def common_argument_spec():
@@ -62,9 +63,9 @@ class OptionAdapter(object):
     @classmethod
     def from_module(cls, module):
         def describe(profile, name):
-            cred = [c for c in profile.credentials if c.name == name]
-            if cred and cred[0].env:
-                return "option '%s' (or environment variable %s)" % (name, cred[0].env)
+            cred = credential(profile, name)
+            if cred and cred.env:
+                return "option '%s' (or environment variable %s)" % (name, cred.env)
             return "option '%s'" % name
         return cls(lambda profile, name: module.params.get(name), describe)
 
@@ -81,8 +82,8 @@ class OptionAdapter(object):
         def describe(profile, name):
             prefixed = '%s_%s' % (profile.name, name)
             sources = ["keyword '%s' or '%s'" % (name, prefixed), 'variable vendor_tokens_%s' % prefixed]
-            cred = [c for c in profile.credentials if c.name == name]
-            if cred and cred[0].env:
-                sources.append('environment variable %s' % cred[0].env)
+            cred = credential(profile, name)
+            if cred and cred.env:
+                sources.append('environment variable %s' % cred.env)
             return "option '%s' (%s, or %s in [vendor_tokens] of ansible.cfg)" % (name, ', '.join(sources), prefixed)
         return cls(get_option, describe)
