@@ -275,6 +275,11 @@ def _through_cache(request, warn):
             return record
         refresh_token = opts.get('refresh_token') or (entry or {}).get('refresh_token')
         record = fetch(request, warn, refresh_token)
+        if record['expires_in'] < opts['min_ttl']:
+            # Otherwise every later task fetches again without a word, and meets the vendor's rate limit.
+            warn('%s issued a token that lives %d s, less than min_ttl %d s, so the cache cannot serve it; '
+                 'set min_ttl below %d' % (request.profile.name, record['expires_in'], opts['min_ttl'],
+                                           record['expires_in']))
         cache.write(key, request.key_material,
                     {'record': record, 'refresh_token': record.get('refresh_token') or refresh_token})
         return record

@@ -90,6 +90,17 @@ def test_token_within_min_ttl_is_renewed(tmp_path, fake_fetch):
     assert len(fake_fetch.calls) == 2
 
 
+def test_token_shorter_than_min_ttl_is_returned_with_a_warning(tmp_path, fake_fetch):
+    fake_fetch.lifetime = 50
+    warnings = []
+    record = get_token('paloalto', adapter(values(tmp_path, min_ttl=120)), warn=warnings.append)
+    assert record['access_token'].startswith(TOKEN)
+    assert len(warnings) == 1 and 'lives 50 s, less than min_ttl 120 s' in warnings[0]
+    assert SECRET not in warnings[0] and TOKEN not in warnings[0]
+    get_token('paloalto', adapter(values(tmp_path, min_ttl=30)), warn=warnings.append)
+    assert len(warnings) == 1 and len(fake_fetch.calls) == 1
+
+
 def test_cached_refresh_token_is_offered_on_renewal(tmp_path, fake_fetch):
     get_token('paloalto', adapter(values(tmp_path)))
     get_token('paloalto', adapter(values(tmp_path, force=True)))
