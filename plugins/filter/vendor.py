@@ -60,8 +60,8 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vendor.tokens.plugins.module_utils._engine import profile_for
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
+from ansible_collections.vendor.tokens.plugins.module_utils._profiles import profile_for
 
 
 def vendor(name):

@@ -354,10 +354,10 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 from ansible.utils.unsafe_proxy import wrap_var
 
-from ansible_collections.vendor.tokens.plugins.module_utils._engine import COMMON_DEFAULTS, get_token, profile_for
+from ansible_collections.vendor.tokens.plugins.module_utils._engine import get_token
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
-from ansible_collections.vendor.tokens.plugins.module_utils._profiles import PROFILES, Credential
+from ansible_collections.vendor.tokens.plugins.module_utils._profiles import COMMON_DEFAULTS, PROFILES, Credential, profile_for
 
 display = Display()
 

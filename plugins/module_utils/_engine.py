@@ -3,246 +3,36 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The flow of a token request, the same for every vendor.
 
-options -> TokenRequest (validated, before any network I/O) -> cache -> POST -> token record.
+options -> cache shortcut for these exact options (a hit ends here)
+        -> TokenRequest (validated, before any network I/O, in _request.py)
+        -> cache entry of the credential, under its lock -> POST (refresh grant first) -> token record.
 Vendor differences come from the profile table in _profiles.py.
+
+The lookup runs in a new forked worker at every templating, so a hit must compile and run little: this file
+imports the validation, the answer parsing and the HTTP code only when the shortcut misses.
 """
 
 from __future__ import annotations
 
-import re
-import time
-
+from ansible_collections.vendor.tokens.plugins.module_utils._cache import TokenCache, recall, served
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
-from ansible_collections.vendor.tokens.plugins.module_utils._profiles import find_profile, vendor_names
-
-try:
-    from urllib.parse import urlsplit
-except ImportError:  # pragma: no cover - Python 2 is not supported by this collection
-    from urlparse import urlsplit
-
-# Options every vendor takes, with their defaults.
-COMMON_DEFAULTS = {
-    'auth_url': None,
-    'api_url': None,
-    'validate_certs': True,
-    'ca_path': None,
-    'client_cert': None,
-    'client_key': None,
-    'timeout': 30,
-    'retries': 3,
-    'cache': True,
-    'cache_dir': None,
-    'force': False,
-    'min_ttl': 60,
-}
-
-
-class TokenRequest(object):
-    """A validated token request: everything needed to POST, and nothing vendor-specific left to decide."""
-
-    def __init__(self, profile, options, url, api_url, fields, auth, secrets, key_material):
-        self.profile = profile
-        self.key_material = key_material
-        self.options = options
-        self.url = url
-        self.api_url = api_url
-        self.fields = fields
-        self.auth = auth
-        self.secrets = secrets
-        self.scope = fields.get('scope')
-
-    @property
-    def identity(self):
-        """The non-secret values that name this credential (for the cache key)."""
-        return tuple((cred.name, self.options.get(cred.name)) for cred in self.profile.credentials
-                     if not cred.secret and cred.name != 'client_auth')
-
-    def post(self, url, fields, auth):
-        from ansible_collections.vendor.tokens.plugins.module_utils import _http  # requests is heavy: import on a miss only
-        opts = self.options
-        body = {'json_body': fields} if self.profile.encoding == 'json' else {'data': fields}
-        return _http.post(url, self.profile.name, auth=auth, validate_certs=opts['validate_certs'], ca_path=opts['ca_path'],
-                          client_cert=opts['client_cert'], client_key=opts['client_key'], timeout=opts['timeout'],
-                          retries=opts['retries'], **body)
-
-
-def with_time_left(record, now):
-    """The record with expires_in counted from now and headers ready for ansible.builtin.uri."""
-    record = dict(record)
-    record['expires_in'] = max(0, int(record['expires_at_epoch'] - now))
-    record['headers'] = {'Authorization': 'Bearer %s' % record['access_token']}
-    return record
-
-
-def profile_for(vendor):
-    """The profile for a vendor name or alias; TokenError listing the valid names otherwise."""
-    profile = find_profile(vendor)
-    if profile is None:
-        raise TokenError('unknown vendor %r; valid names are: %s' % (vendor, ', '.join(vendor_names())), option='vendor')
-    return profile
-
-
-def build_request(profile, values, describe, warn=None):
-    """Validate options for profile and build the TokenRequest. No network I/O.
-
-    values: option name -> value (None or missing: not set). describe(profile, name) says how a user sets
-    an option, for messages. warn(text) receives warnings.
-    """
-    warn = warn or (lambda text: None)
-
-    def fail(message, name=None):
-        return TokenError(message, vendor=profile.name, option=name)
-
-    opts = dict(COMMON_DEFAULTS)
-    opts.update((key, value) for key, value in values.items() if value is not None)
-    secrets, key_material = [], []
-    for cred in profile.credentials:
-        value = opts.get(cred.name)
-        if isinstance(value, str):
-            value = value.strip()
-        if value in (None, '') and cred.default is not None:
-            value = cred.default
-        if value in (None, ''):
-            if cred.required:
-                state = 'is empty' if opts.get(cred.name) is not None else 'is missing'
-                raise fail('%s %s; %s needs it' % (describe(profile, cred.name), state, profile.title), cred.name)
-            opts[cred.name] = None
-            continue
-        if not isinstance(value, str):
-            value = str(value)
-        if cred.choices and value not in cred.choices:
-            raise fail('%s is %r; it must be one of: %s' % (describe(profile, cred.name), value, ', '.join(cred.choices)),
-                       cred.name)
-        if cred.pattern and not re.match(cred.pattern, value):
-            raise fail('%s is not valid; it must be %s' % (describe(profile, cred.name), cred.hint), cred.name)
-        opts[cred.name] = value
-        if cred.secret:
-            secrets.append(value)
-            if cred.required:
-                key_material.append(value)
-
-    for name in ('timeout', 'retries', 'min_ttl'):
-        try:
-            opts[name] = int(opts[name])
-        except (TypeError, ValueError):
-            raise fail("option '%s' is %r; it must be a whole number" % (name, opts[name]), name)
-    if opts['timeout'] <= 0 or opts['retries'] < 0 or opts['min_ttl'] < 0:
-        raise fail('timeout must be above 0, retries and min_ttl 0 or more', 'timeout')
-    if bool(opts['client_key']) and not opts['client_cert']:
-        raise fail("option 'client_key' is set without 'client_cert'; give both or neither", 'client_cert')
-
-    variables = dict((key, value) for key, value in opts.items() if value is not None)
-    region = opts.get('region')
-    if profile.regions and region:
-        variables.update(profile.regions[region])
-    if opts.get('base_url'):
-        variables['base_url'] = opts['base_url'].rstrip('/')
-        _check_url(profile, 'base_url', variables['base_url'], opts['validate_certs'], warn)
-
-    url = opts['auth_url'] or _fill(profile, profile.auth_url, variables, describe)
-    _check_url(profile, 'auth_url', url, opts['validate_certs'], warn)
-    api_url = opts['api_url'] or _fill(profile, profile.api_url, variables, None)
-    if not api_url:
-        parts = urlsplit(url)
-        api_url = '%s://%s' % (parts.scheme, parts.netloc)
-    api_url = api_url.rstrip('/')
-
-    fields = dict((key, _fill(profile, template, variables, describe)) for key, template in profile.body.items())
-    auth = None
-    mode = opts.get('client_auth') or profile.client_auth
-    if mode == 'basic':
-        auth = (opts['client_id'], opts['client_secret'])
-    elif mode == 'body':
-        fields['client_id'] = opts['client_id']
-        fields['client_secret'] = opts['client_secret']
-    return TokenRequest(profile, opts, url, api_url, fields, auth, secrets, '\0'.join(key_material))
-
-
-def _fill(profile, template, variables, describe):
-    """Fill a URL or body template; a missing variable is the user's missing option (or None without describe)."""
-    try:
-        return template.format(**variables)
-    except KeyError as exc:
-        if describe is None:
-            return None
-        name = exc.args[0]
-        choices = ''
-        if profile.regions and any(name in region for region in profile.regions.values()):
-            name, choices = 'region', ' (one of %s)' % ', '.join(sorted(profile.regions))
-        raise TokenError('%s is missing; give it%s or auth_url' % (describe(profile, name), choices),
-                         vendor=profile.name, option=name)
-
-
-def _check_url(profile, name, url, validate_certs, warn):
-    parts = urlsplit(url) if isinstance(url, str) else None
-    if not parts or parts.scheme not in ('https', 'http') or not parts.hostname:
-        raise TokenError("option '%s' is %r, which is not an http(s) URL with a host" % (name, url),
-                         vendor=profile.name, option=name)
-    if parts.username or parts.password:
-        raise TokenError("option '%s' carries credentials in the URL; give them as options instead" % name,
-                         vendor=profile.name, option=name)
-    if parts.scheme == 'http':
-        if validate_certs:
-            raise TokenError("option '%s' is a plain http:// URL, which would send credentials unencrypted; use https://, "
-                             "or set validate_certs: false to allow it for a test server" % name,
-                             vendor=profile.name, option=name)
-        warn("%s %s is plain http://: credentials and the token travel unencrypted" % (profile.name, name))
-
-
-def scrub(text, secrets):
-    """text with any secret value masked (a vendor could echo what it was sent)."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, '********')
-    return text
-
-
-def _answer_to_record(request, answer, url):
-    """Turn an HTTP answer into a record, or a TokenError with the vendor's own words."""
-    from ansible_collections.vendor.tokens.plugins.module_utils._token import record_from_answer, vendor_error_text
-    profile = request.profile
-    if 300 <= answer.status < 400:
-        raise TokenError('the server redirected to %s; redirects are not followed so credentials are never re-sent '
-                         'elsewhere: set auth_url to the final URL' % (answer.location or 'an unnamed location'),
-                         vendor=profile.name, url=url, status=answer.status)
-    if answer.status != 200:
-        vendor_text = vendor_error_text(profile, answer.text)
-        if vendor_text is None:
-            what = 'an empty answer' if not answer.text.strip() else 'no error text the vendor documents'
-            hint = ' (check the credentials)' if answer.status in (401, 403) else ''
-            raise TokenError('the token request was refused with %s%s' % (what, hint),
-                             vendor=profile.name, url=url, status=answer.status)
-        raise TokenError('the token request was refused', vendor=profile.name, url=url, status=answer.status,
-                         vendor_message=vendor_text)
-    return record_from_answer(profile, answer.text, answer.received_at, url, request.api_url,
-                              request.scope, answer.content_type)
-
-
-def fetch(request, warn, refresh_token=None):
-    """Ask the vendor for a token: the refresh grant first when a refresh token is known, else the main grant."""
-    profile = request.profile
-    if profile.refresh and refresh_token:
-        url = request.url.rstrip('/') + profile.refresh.url_suffix
-        fields = dict((key, value.format(refresh_token=refresh_token)) for key, value in profile.refresh.body.items())
-        try:
-            return _answer_to_record(request, request.post(url, fields, None), url)
-        except TokenError as exc:
-            if exc.status is None:
-                raise
-            warn('%s refused the refresh token (HTTP %s); falling back to the %s grant'
-                 % (profile.name, exc.status, profile.body.get('grant_type', 'main')))
-    return _answer_to_record(request, request.post(request.url, request.fields, request.auth), request.url)
+from ansible_collections.vendor.tokens.plugins.module_utils._profiles import profile_for
 
 
 def get_token(vendor, adapter, warn=None):
-    """A token record for vendor, with options from an OptionAdapter: validate, consult the cache, fetch when needed."""
+    """A token record for vendor, with options from an OptionAdapter."""
     warn = warn or (lambda text: None)
     profile = profile_for(vendor)
-    request = build_request(profile, adapter.values(profile), adapter.describe, warn)
+    values = adapter.values(profile)
+    record = recall(profile, values)
+    if record:
+        return record
+    from ansible_collections.vendor.tokens.plugins.module_utils._request import build_request, scrub
+    request = build_request(profile, values, adapter.describe, warn)
     try:
         if not request.options['cache']:
             return fetch(request, warn, request.options.get('refresh_token'))
-        return _through_cache(request, warn)
+        return _through_cache(request, values, warn)
     except TokenError as exc:
         exc.message = scrub(exc.message, request.secrets)
         if exc.vendor_message:
@@ -250,36 +40,49 @@ def get_token(vendor, adapter, warn=None):
         raise
 
 
-def _through_cache(request, warn):
+def _through_cache(request, values, warn):
     """Serve from the cache while the token lives min_ttl more seconds; else one process fetches, the others wait."""
-    from ansible_collections.vendor.tokens.plugins.module_utils._cache import TokenCache
     opts = request.options
     cache = TokenCache(opts['cache_dir'], warn)
     key = cache.key(request)
 
     def fresh(entry):
-        now = time.time()
-        if entry and not opts['force'] and entry['record'].get('expires_at_epoch', 0) - now >= opts['min_ttl']:
-            record = with_time_left(entry['record'], now)
-            record.update(cached=True, api_url=request.api_url)
-            return record
-        return None
+        return None if opts['force'] else served(entry, opts['min_ttl'], request.api_url)
 
     record = fresh(cache.read(key, request.key_material))  # lock-free: files are replaced atomically
-    if record:
-        return record
-    with cache.lock(key):
-        entry = cache.read(key, request.key_material)
-        record = fresh(entry)  # another process may have fetched while this one waited
-        if record:
-            return record
-        refresh_token = opts.get('refresh_token') or (entry or {}).get('refresh_token')
-        record = fetch(request, warn, refresh_token)
-        if record['expires_in'] < opts['min_ttl']:
-            # Otherwise every later task fetches again without a word, and meets the vendor's rate limit.
-            warn('%s issued a token that lives %d s, less than min_ttl %d s, so the cache cannot serve it; '
-                 'set min_ttl below %d' % (request.profile.name, record['expires_in'], opts['min_ttl'],
-                                           record['expires_in']))
-        cache.write(key, request.key_material,
-                    {'record': record, 'refresh_token': record.get('refresh_token') or refresh_token})
-        return record
+    if not record:
+        with cache.lock(key):
+            entry = cache.read(key, request.key_material)
+            record = fresh(entry)  # another process may have fetched while this one waited
+            if not record:
+                refresh_token = opts.get('refresh_token') or (entry or {}).get('refresh_token')
+                record = fetch(request, warn, refresh_token)
+                if record['expires_in'] < opts['min_ttl']:
+                    # Otherwise every later task fetches again without a word, and meets the vendor's rate limit.
+                    warn('%s issued a token that lives %d s, less than min_ttl %d s, so the cache cannot serve it; '
+                         'set min_ttl below %d' % (request.profile.name, record['expires_in'], opts['min_ttl'],
+                                                   record['expires_in']))
+                cache.write(key, request.key_material,
+                            {'record': record, 'refresh_token': record.get('refresh_token') or refresh_token})
+    if not opts['force']:
+        # These exact options are now known to be valid and to name this entry: later calls may skip straight to it.
+        cache.remember(cache.alias(request.profile.name, values, request.key_material), key, request.api_url,
+                       opts['min_ttl'])
+    return record
+
+
+def fetch(request, warn, refresh_token=None):
+    """Ask the vendor for a token: the refresh grant first when a refresh token is known, else the main grant."""
+    from ansible_collections.vendor.tokens.plugins.module_utils._token import record_from_response
+    profile = request.profile
+    if profile.refresh and refresh_token:
+        url = request.url.rstrip('/') + profile.refresh.url_suffix
+        fields = dict((key, value.format(refresh_token=refresh_token)) for key, value in profile.refresh.body.items())
+        try:
+            return record_from_response(request, request.post(url, fields, None), url)
+        except TokenError as exc:
+            if exc.status is None:
+                raise
+            warn('%s refused the refresh token (HTTP %s); falling back to the %s grant'
+                 % (profile.name, exc.status, profile.body.get('grant_type', 'main')))
+    return record_from_response(request, request.post(request.url, request.fields, request.auth), request.url)

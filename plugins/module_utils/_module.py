@@ -9,12 +9,12 @@ import re
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 
-from ansible_collections.vendor.tokens.plugins.module_utils._engine import get_token, profile_for
+from ansible_collections.vendor.tokens.plugins.module_utils._engine import get_token
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 from ansible_collections.vendor.tokens.plugins.module_utils._http import HAS_REQUESTS, REQUESTS_IMPORT_ERROR
 from ansible_collections.vendor.tokens.plugins.module_utils._options import (
     OptionAdapter, common_argument_spec, credential_argument_spec)
-from ansible_collections.vendor.tokens.plugins.module_utils._profiles import find_profile
+from ansible_collections.vendor.tokens.plugins.module_utils._profiles import find_profile, profile_for
 
 try:
     import jmespath  # noqa: F401, pylint: disable=unused-import

@@ -8,8 +8,7 @@ Modules and the lookup only translate; every rule about options lives in the eng
 
 from __future__ import annotations
 
-from ansible_collections.vendor.tokens.plugins.module_utils._engine import COMMON_DEFAULTS
-from ansible_collections.vendor.tokens.plugins.module_utils._profiles import credential
+from ansible_collections.vendor.tokens.plugins.module_utils._profiles import COMMON_DEFAULTS, credential
 
 
 def common_argument_spec():

@@ -11,41 +11,84 @@ Paths into answers are JMESPath expressions.
 from __future__ import annotations
 
 import re
-from collections import namedtuple
 
-# One credential or vendor-specific option.
-#   name: option name the engine reads; env: environment fallback;
-#   secret: never logged, and part of the cache key derivation;
-#   pattern/hint: validated before any request; choices: allowed values.
-Credential = namedtuple('Credential', 'name env secret required pattern hint choices default')
-Credential.__new__.__defaults__ = (False, True, None, None, None, None)
+from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 
-# How a refresh token is exchanged; body values are templates over the options.
-Refresh = namedtuple('Refresh', 'url_suffix body')
+# Options every vendor takes, with their defaults.
+COMMON_DEFAULTS = {
+    'auth_url': None,
+    'api_url': None,
+    'validate_certs': True,
+    'ca_path': None,
+    'client_cert': None,
+    'client_key': None,
+    'timeout': 30,
+    'retries': 3,
+    'cache': True,
+    'cache_dir': None,
+    'force': False,
+    'min_ttl': 60,
+}
 
-VendorProfile = namedtuple('VendorProfile', [
-    'name',             # canonical vendor name
-    'title',            # what users call it, for messages
-    'aliases',          # other accepted names
-    'module',           # the module that serves it
-    'credentials',      # tuple of Credential
-    'regions',          # {region: {template variables}} or None
-    'auth_url',         # template over options and the region's variables
-    'api_url',          # template, the base URL for API calls
-    'encoding',         # 'form' or 'json'
-    'body',             # request fields; values are templates over options
-    'client_auth',      # 'basic', 'body' or None: how (client_id, client_secret) travel
-    'token_path',       # JMESPath of the access token
-    'type_path',        # JMESPath of the token type (None: Bearer)
-    'expiry_path',      # JMESPath of the expiry
-    'expiry_kind',      # 'relative' (seconds from now) or 'absolute' (epoch s/ms or ISO-8601)
-    'scope_path',       # JMESPath of the granted scope, or None
-    'refresh_path',     # JMESPath of a refresh token, or None
-    'refresh',          # Refresh, or None
-    'error_paths',      # JMESPath expressions whose non-empty results form the vendor's error text
-    'lifetime',         # documented token lifetime in seconds
-    'fact_name',        # default fact name
-])
+
+# Plain classes rather than namedtuples: every forked worker that templates the lookup imports this file, and
+# building a namedtuple class costs more there than the whole cache hit should.
+class Credential(object):
+    """One credential or vendor-specific option.
+
+    name: option name the engine reads; env: environment fallback; secret: never logged, and what cache entries
+    are sealed with; pattern/hint: validated before any request; choices: allowed values; default: used when unset.
+    """
+
+    __slots__ = ('name', 'env', 'secret', 'required', 'pattern', 'hint', 'choices', 'default')
+
+    def __init__(self, name, env, secret=False, required=True, pattern=None, hint=None, choices=None, default=None):
+        self.name, self.env, self.secret, self.required = name, env, secret, required
+        self.pattern, self.hint, self.choices, self.default = pattern, hint, choices, default
+
+
+class Refresh(object):
+    """How a refresh token is exchanged: a suffix to the auth URL, and body values that are templates over options."""
+
+    __slots__ = ('url_suffix', 'body')
+
+    def __init__(self, url_suffix, body):
+        self.url_suffix, self.body = url_suffix, body
+
+
+class VendorProfile(object):
+    """One vendor's row; every field is a keyword argument."""
+
+    __slots__ = (
+        'name',             # canonical vendor name
+        'title',            # what users call it, for messages
+        'aliases',          # other accepted names
+        'module',           # the module that serves it
+        'credentials',      # tuple of Credential
+        'regions',          # {region: {template variables}} or None
+        'auth_url',         # template over options and the region's variables
+        'api_url',          # template, the base URL for API calls
+        'encoding',         # 'form' or 'json'
+        'body',             # request fields; values are templates over options
+        'client_auth',      # 'basic', 'body' or None: how (client_id, client_secret) travel
+        'token_path',       # JMESPath of the access token
+        'type_path',        # JMESPath of the token type (None: Bearer)
+        'expiry_path',      # JMESPath of the expiry
+        'expiry_kind',      # 'relative' (seconds from now) or 'absolute' (epoch s/ms or ISO-8601)
+        'scope_path',       # JMESPath of the granted scope, or None
+        'refresh_path',     # JMESPath of a refresh token, or None
+        'refresh',          # Refresh, or None
+        'error_paths',      # JMESPath expressions whose non-empty results form the vendor's error text
+        'lifetime',         # documented token lifetime in seconds
+        'fact_name',        # default fact name
+    )
+
+    def __init__(self, **fields):
+        if set(fields) != set(self.__slots__):
+            raise TypeError('a vendor profile needs exactly the fields %s' % ', '.join(self.__slots__))
+        for name, value in fields.items():
+            setattr(self, name, value)
+
 
 _DIGITS = r'^[0-9]+$'
 _UUID4 = r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$'
@@ -207,6 +250,20 @@ def find_profile(name):
     if not isinstance(name, str):
         return None
     return _BY_NAME.get(re.sub(r'[-\s]+', '_', name.strip().lower()))
+
+
+def profile_for(vendor):
+    """The profile for a vendor name or alias; TokenError listing the valid names otherwise."""
+    profile = find_profile(vendor)
+    if profile is None:
+        raise TokenError('unknown vendor %r; valid names are: %s' % (vendor, ', '.join(vendor_names())), option='vendor')
+    return profile
+
+
+def key_material(profile, values):
+    """What the credential's cache entries are sealed with: its required secrets, stripped and joined."""
+    return '\0'.join(str(values.get(cred.name) or '').strip()
+                     for cred in profile.credentials if cred.secret and cred.required)
 
 
 def credential(profile, name):

@@ -12,7 +12,7 @@ import json
 import math
 import re
 
-from ansible_collections.vendor.tokens.plugins.module_utils._engine import with_time_left
+from ansible_collections.vendor.tokens.plugins.module_utils._cache import with_time_left
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 
 
@@ -197,3 +197,23 @@ def record_from_answer(profile, body_text, obtained_at, url, api_url, requested_
     if isinstance(refresh_token, str) and refresh_token:
         record['refresh_token'] = refresh_token
     return with_time_left(record, obtained_at)
+
+
+def record_from_response(request, answer, url):
+    """Turn an HTTP answer into a record, or a TokenError with the vendor's own words."""
+    profile = request.profile
+    if 300 <= answer.status < 400:
+        raise TokenError('the server redirected to %s; redirects are not followed so credentials are never re-sent '
+                         'elsewhere: set auth_url to the final URL' % (answer.location or 'an unnamed location'),
+                         vendor=profile.name, url=url, status=answer.status)
+    if answer.status != 200:
+        vendor_text = vendor_error_text(profile, answer.text)
+        if vendor_text is None:
+            what = 'an empty answer' if not answer.text.strip() else 'no error text the vendor documents'
+            hint = ' (check the credentials)' if answer.status in (401, 403) else ''
+            raise TokenError('the token request was refused with %s%s' % (what, hint),
+                             vendor=profile.name, url=url, status=answer.status)
+        raise TokenError('the token request was refused', vendor=profile.name, url=url, status=answer.status,
+                         vendor_message=vendor_text)
+    return record_from_answer(profile, answer.text, answer.received_at, url, request.api_url,
+                              request.scope, answer.content_type)

@@ -12,11 +12,13 @@ import time
 
 import pytest
 
-from ansible_collections.vendor.tokens.plugins.module_utils import _engine
+from ansible_collections.vendor.tokens.plugins.module_utils import _engine, _request
 from ansible_collections.vendor.tokens.plugins.module_utils._cache import TokenCache, default_cache_dir
-from ansible_collections.vendor.tokens.plugins.module_utils._engine import build_request, get_token
+from ansible_collections.vendor.tokens.plugins.module_utils._engine import get_token
+from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import find_profile
+from ansible_collections.vendor.tokens.plugins.module_utils._request import build_request
 
 SECRET = 'cache-test-secret-6c1e'
 TOKEN = 'eyJ-cache-test-token-4f9a'
@@ -123,11 +125,51 @@ def test_file_holds_neither_token_nor_secret_and_has_private_modes(tmp_path, fak
     assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
     files = [path for path in folder.iterdir() if path.suffix == '.token']
     assert len(files) == 1
-    assert stat.S_IMODE(os.stat(files[0]).st_mode) == 0o600
+    assert sorted(path.suffix for path in folder.iterdir()) == ['.alias', '.lock', '.token']
     for path in folder.iterdir():
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
         raw = path.read_bytes()
         for needle in (TOKEN, SECRET, 'refresh-', 'sa@1.iam', '1838006364'):
             assert needle.encode() not in raw
+
+
+def test_repeated_options_take_the_shortcut_without_validating_again(tmp_path, fake_fetch, monkeypatch):
+    first = get_token('paloalto', adapter(values(tmp_path)))
+
+    def no_validation(*args, **kwargs):
+        raise AssertionError('the shortcut should have answered')
+    monkeypatch.setattr(_request, 'build_request', no_validation)
+    again = get_token('paloalto', adapter(values(tmp_path)))
+    assert again['cached'] is True and again['access_token'] == first['access_token']
+    assert again['api_url'] == first['api_url'] and again['headers']['Authorization'].endswith(first['access_token'])
+    assert len(fake_fetch.calls) == 1
+
+
+def test_other_options_validate_again_but_share_the_entry(tmp_path, fake_fetch):
+    first = get_token('paloalto', adapter(values(tmp_path)))
+    other = get_token('paloalto', adapter(values(tmp_path, timeout=5)))
+    assert other['cached'] is True and other['access_token'] == first['access_token'] and len(fake_fetch.calls) == 1
+    with pytest.raises(TokenError) as caught:  # same credential, bad option: refused although a token is cached
+        get_token('paloalto', adapter(values(tmp_path, timeout=0)))
+    assert 'timeout' in str(caught.value)
+    assert len(list((tmp_path / 'cache').glob('*.alias'))) == 2
+
+
+@pytest.mark.parametrize('shortcut', [b'', b'{"format": 1, "key": "../../etc/passwd", "api_url": "x", "min_ttl": 60}',
+                                      b'{"format": 1, "key": 7}', b'[1]', b'\xff'])
+def test_broken_shortcut_is_a_miss(tmp_path, fake_fetch, shortcut):
+    first = get_token('paloalto', adapter(values(tmp_path)))
+    for path in (tmp_path / 'cache').glob('*.alias'):
+        path.write_bytes(shortcut)
+    again = get_token('paloalto', adapter(values(tmp_path)))
+    assert again['cached'] is True and again['access_token'] == first['access_token'] and len(fake_fetch.calls) == 1
+
+
+def test_shortcut_follows_the_entry_when_it_is_renewed_elsewhere(tmp_path, fake_fetch):
+    get_token('paloalto', adapter(values(tmp_path)))
+    forced = get_token('paloalto', adapter(values(tmp_path, force=True)))  # e.g. a module with force: true
+    again = get_token('paloalto', adapter(values(tmp_path)))
+    assert again['access_token'] == forced['access_token'] and len(fake_fetch.calls) == 2
 
 
 def test_copied_file_is_useless_without_the_secret(tmp_path, fake_fetch):

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.vendor.tokens.plugins.module_utils._engine import build_request, profile_for, scrub
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
-from ansible_collections.vendor.tokens.plugins.module_utils._profiles import PROFILES, find_profile, vendor_names
+from ansible_collections.vendor.tokens.plugins.module_utils._profiles import PROFILES, find_profile, profile_for, vendor_names
+from ansible_collections.vendor.tokens.plugins.module_utils._request import build_request, scrub
 
 KEEPZ_ID = '0f8fad5b-d9cb-4fcf-a6d5-3b5a0c1e8f11'
 GOOD = {

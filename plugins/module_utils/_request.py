@@ -1,0 +1,158 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 vendor.tokens contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Options in, a validated TokenRequest out: every check happens here, before any network I/O."""
+
+from __future__ import annotations
+
+import re
+
+from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
+from ansible_collections.vendor.tokens.plugins.module_utils._profiles import COMMON_DEFAULTS, key_material
+
+try:
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover - Python 2 is not supported by this collection
+    from urlparse import urlsplit
+
+
+class TokenRequest(object):
+    """A validated token request: everything needed to POST, and nothing vendor-specific left to decide."""
+
+    def __init__(self, profile, options, url, api_url, fields, auth, secrets, key_material):
+        self.profile = profile
+        self.key_material = key_material
+        self.options = options
+        self.url = url
+        self.api_url = api_url
+        self.fields = fields
+        self.auth = auth
+        self.secrets = secrets
+        self.scope = fields.get('scope')
+
+    @property
+    def identity(self):
+        """The non-secret values that name this credential (for the cache key)."""
+        return tuple((cred.name, self.options.get(cred.name)) for cred in self.profile.credentials
+                     if not cred.secret and cred.name != 'client_auth')
+
+    def post(self, url, fields, auth):
+        from ansible_collections.vendor.tokens.plugins.module_utils import _http  # requests is heavy: import on a miss only
+        opts = self.options
+        body = {'json_body': fields} if self.profile.encoding == 'json' else {'data': fields}
+        return _http.post(url, self.profile.name, auth=auth, validate_certs=opts['validate_certs'], ca_path=opts['ca_path'],
+                          client_cert=opts['client_cert'], client_key=opts['client_key'], timeout=opts['timeout'],
+                          retries=opts['retries'], **body)
+
+
+def build_request(profile, values, describe, warn=None):
+    """Validate options for profile and build the TokenRequest. No network I/O.
+
+    values: option name -> value (None or missing: not set). describe(profile, name) says how a user sets
+    an option, for messages. warn(text) receives warnings.
+    """
+    warn = warn or (lambda text: None)
+
+    def fail(message, name=None):
+        return TokenError(message, vendor=profile.name, option=name)
+
+    opts = dict(COMMON_DEFAULTS)
+    opts.update((key, value) for key, value in values.items() if value is not None)
+    secrets = []
+    for cred in profile.credentials:
+        value = opts.get(cred.name)
+        if isinstance(value, str):
+            value = value.strip()
+        if value in (None, '') and cred.default is not None:
+            value = cred.default
+        if value in (None, ''):
+            if cred.required:
+                state = 'is empty' if opts.get(cred.name) is not None else 'is missing'
+                raise fail('%s %s; %s needs it' % (describe(profile, cred.name), state, profile.title), cred.name)
+            opts[cred.name] = None
+            continue
+        if not isinstance(value, str):
+            value = str(value)
+        if cred.choices and value not in cred.choices:
+            raise fail('%s is %r; it must be one of: %s' % (describe(profile, cred.name), value, ', '.join(cred.choices)),
+                       cred.name)
+        if cred.pattern and not re.match(cred.pattern, value):
+            raise fail('%s is not valid; it must be %s' % (describe(profile, cred.name), cred.hint), cred.name)
+        opts[cred.name] = value
+        if cred.secret:
+            secrets.append(value)
+
+    for name in ('timeout', 'retries', 'min_ttl'):
+        try:
+            opts[name] = int(opts[name])
+        except (TypeError, ValueError):
+            raise fail("option '%s' is %r; it must be a whole number" % (name, opts[name]), name)
+    if opts['timeout'] <= 0 or opts['retries'] < 0 or opts['min_ttl'] < 0:
+        raise fail('timeout must be above 0, retries and min_ttl 0 or more', 'timeout')
+    if bool(opts['client_key']) and not opts['client_cert']:
+        raise fail("option 'client_key' is set without 'client_cert'; give both or neither", 'client_cert')
+
+    variables = dict((key, value) for key, value in opts.items() if value is not None)
+    region = opts.get('region')
+    if profile.regions and region:
+        variables.update(profile.regions[region])
+    if opts.get('base_url'):
+        variables['base_url'] = opts['base_url'].rstrip('/')
+        _check_url(profile, 'base_url', variables['base_url'], opts['validate_certs'], warn)
+
+    url = opts['auth_url'] or _fill(profile, profile.auth_url, variables, describe)
+    _check_url(profile, 'auth_url', url, opts['validate_certs'], warn)
+    api_url = opts['api_url'] or _fill(profile, profile.api_url, variables, None)
+    if not api_url:
+        parts = urlsplit(url)
+        api_url = '%s://%s' % (parts.scheme, parts.netloc)
+    api_url = api_url.rstrip('/')
+
+    fields = dict((key, _fill(profile, template, variables, describe)) for key, template in profile.body.items())
+    auth = None
+    mode = opts.get('client_auth') or profile.client_auth
+    if mode == 'basic':
+        auth = (opts['client_id'], opts['client_secret'])
+    elif mode == 'body':
+        fields['client_id'] = opts['client_id']
+        fields['client_secret'] = opts['client_secret']
+    return TokenRequest(profile, opts, url, api_url, fields, auth, secrets, key_material(profile, opts))
+
+
+def _fill(profile, template, variables, describe):
+    """Fill a URL or body template; a missing variable is the user's missing option (or None without describe)."""
+    try:
+        return template.format(**variables)
+    except KeyError as exc:
+        if describe is None:
+            return None
+        name = exc.args[0]
+        choices = ''
+        if profile.regions and any(name in region for region in profile.regions.values()):
+            name, choices = 'region', ' (one of %s)' % ', '.join(sorted(profile.regions))
+        raise TokenError('%s is missing; give it%s or auth_url' % (describe(profile, name), choices),
+                         vendor=profile.name, option=name)
+
+
+def _check_url(profile, name, url, validate_certs, warn):
+    parts = urlsplit(url) if isinstance(url, str) else None
+    if not parts or parts.scheme not in ('https', 'http') or not parts.hostname:
+        raise TokenError("option '%s' is %r, which is not an http(s) URL with a host" % (name, url),
+                         vendor=profile.name, option=name)
+    if parts.username or parts.password:
+        raise TokenError("option '%s' carries credentials in the URL; give them as options instead" % name,
+                         vendor=profile.name, option=name)
+    if parts.scheme == 'http':
+        if validate_certs:
+            raise TokenError("option '%s' is a plain http:// URL, which would send credentials unencrypted; use https://, "
+                             "or set validate_certs: false to allow it for a test server" % name,
+                             vendor=profile.name, option=name)
+        warn("%s %s is plain http://: credentials and the token travel unencrypted" % (profile.name, name))
+
+
+def scrub(text, secrets):
+    """text with any secret value masked (a vendor could echo what it was sent)."""
+    for secret in secrets:
+        if secret and len(secret) >= 4:
+            text = text.replace(secret, '********')
+    return text
