@@ -191,8 +191,7 @@ class TokenCache(object):
             fd, temp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path)[:16], dir=self.directory)  # 0600
             with os.fdopen(fd, 'w') as handle:
                 handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
+            # No fsync: readers only ever see a whole file, and an entry lost or cut short by a crash is a miss.
             os.replace(temp, path)
             temp = None
         except OSError as exc:

@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Every fact about each vendor's token endpoint, in one table.
 
-The engine (_engine.py) reads these rows and has no vendor-specific code:
+The engine (_engine.py and the modules it calls) reads these rows and has no vendor-specific code:
 a new vendor is a new row here (plus a thin module and its documentation).
 Paths into answers are JMESPath expressions.
 """

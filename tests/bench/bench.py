@@ -153,6 +153,8 @@ def measure(args, work, emulator):
         ('  same play: lookup / literal string', 'wall time ratio', '%.2f (%.1f s / %.1f s)' % (
             lookup_ratio, statistics.median(lookup_times), statistics.median(literal_times)), '<= 1.5',
          lookup_ratio <= 1.5),
+        ('  one cached lookup, templated in a new fork', 'time per task', '%.1f ms' % statistics.median(
+            1000 * (a - b) / args.lookup_tasks for a, b in zip(lookup_times, literal_times)), '-', None),
         ('%d hosts, forks 20, sase_token' % args.hosts, 'auth requests', max(hosts_requests), '== 1',
          max(hosts_requests) == 1),
         ('sase_token force=true / uri POST, %d tasks' % args.module_tasks, 'per-task time ratio', '%.2f (%.0f ms / %.0f ms)' % (
@@ -162,8 +164,8 @@ def measure(args, work, emulator):
     print('\nvendor.tokens benchmark (%d rounds, medians; python %s)' % (args.rounds, sys.version.split()[0]))
     print('%-46s %-20s %-28s %-8s %s' % ('case', 'measure', 'result', 'target', 'met'))
     for case, measure_name, result, target, met in rows:
-        print('%-46s %-20s %-28s %-8s %s' % (case, measure_name, result, target, 'yes' if met else 'NO'))
-    return 0 if all(row[-1] for row in rows) else 1
+        print('%-46s %-20s %-28s %-8s %s' % (case, measure_name, result, target, {True: 'yes', False: 'NO'}.get(met, '')))
+    return 0 if all(row[-1] is not False for row in rows) else 1
 
 
 if __name__ == '__main__':
