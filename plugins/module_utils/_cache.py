@@ -75,7 +75,7 @@ def recall(profile, values):
         return None
     cache = TokenCache(values.get('cache_dir'))  # silent: the full path warns about an unusable folder
     material = key_material(profile, values)
-    return cache.recall(cache.alias(profile.name, values, material), material) if cache.usable else None
+    return cache.follow(cache.alias(profile.name, values, material), material) if cache.usable else None
 
 
 def default_cache_dir():
@@ -173,7 +173,7 @@ class TokenCache(object):
             self._store(self._path(alias, '.alias'), json.dumps({'format': FORMAT, 'key': key, 'api_url': api_url,
                                                                  'min_ttl': min_ttl}))
 
-    def recall(self, alias, material):
+    def follow(self, alias, material):
         """Follow a shortcut to its entry and serve it as the full path would; None for any miss."""
         try:
             with open(self._path(alias, '.alias'), 'rb') as handle:

@@ -41,34 +41,43 @@ def get_token(vendor, adapter, warn=None):
 
 
 def _through_cache(request, values, warn):
-    """Serve from the cache while the token lives min_ttl more seconds; else one process fetches, the others wait."""
+    """The credential's cached token, else a new one; then a shortcut from these exact options to its entry."""
     opts = request.options
     cache = TokenCache(opts['cache_dir'], warn)
     key = cache.key(request)
-
-    def fresh(entry):
-        return None if opts['force'] else served(entry, opts['min_ttl'], request.api_url)
-
-    record = fresh(cache.read(key, request.key_material))  # lock-free: files are replaced atomically
-    if not record:
-        with cache.lock(key):
-            entry = cache.read(key, request.key_material)
-            record = fresh(entry)  # another process may have fetched while this one waited
-            if not record:
-                refresh_token = opts.get('refresh_token') or (entry or {}).get('refresh_token')
-                record = fetch(request, warn, refresh_token)
-                if record['expires_in'] < opts['min_ttl']:
-                    # Otherwise every later task fetches again without a word, and meets the vendor's rate limit.
-                    warn('%s issued a token that lives %d s, less than min_ttl %d s, so the cache cannot serve it; '
-                         'set min_ttl below %d' % (request.profile.name, record['expires_in'], opts['min_ttl'],
-                                                   record['expires_in']))
-                cache.write(key, request.key_material,
-                            {'record': record, 'refresh_token': record.get('refresh_token') or refresh_token})
+    record = _cached_or_fetched(request, cache, key, warn)
     if not opts['force']:
         # These exact options are now known to be valid and to name this entry: later calls may skip straight to it.
         cache.remember(cache.alias(request.profile.name, values, request.key_material), key, request.api_url,
                        opts['min_ttl'])
     return record
+
+
+def _cached_or_fetched(request, cache, key, warn):
+    """Serve from the cache while the token lives min_ttl more seconds; else one process fetches, the others wait."""
+    opts = request.options
+
+    def fresh(entry):
+        return None if opts['force'] else served(entry, opts['min_ttl'], request.api_url)
+
+    record = fresh(cache.read(key, request.key_material))  # lock-free: files are replaced atomically
+    if record:
+        return record
+    with cache.lock(key):
+        entry = cache.read(key, request.key_material)
+        record = fresh(entry)  # another process may have fetched while this one waited
+        if record:
+            return record
+        refresh_token = opts.get('refresh_token') or (entry or {}).get('refresh_token')
+        record = fetch(request, warn, refresh_token)
+        if record['expires_in'] < opts['min_ttl']:
+            # Otherwise every later task fetches again without a word, and meets the vendor's rate limit.
+            warn('%s issued a token that lives %d s, less than min_ttl %d s, so the cache cannot serve it; '
+                 'set min_ttl below %d' % (request.profile.name, record['expires_in'], opts['min_ttl'],
+                                           record['expires_in']))
+        cache.write(key, request.key_material,
+                    {'record': record, 'refresh_token': record.get('refresh_token') or refresh_token})
+        return record
 
 
 def fetch(request, warn, refresh_token=None):
