@@ -349,15 +349,20 @@ _raw:
   elements: raw
 """
 
+import json
+
 from ansible.errors import AnsibleError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
-from ansible.utils.unsafe_proxy import wrap_var
 
 from ansible_collections.vendor.tokens.plugins.module_utils._engine import get_token
-from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import COMMON_DEFAULTS, PROFILES, Credential, profile_for
+
+try:
+    from ansible.template import trust_as_template as _CORE_2_19  # noqa: F401 - only its presence matters
+except ImportError:
+    _CORE_2_19 = None
 
 display = Display()
 
@@ -374,6 +379,19 @@ _SHARED_OPTIONS = {'validate_certs': 'bool', 'ca_path': 'path', 'client_cert': '
 _KEYWORD_OPTIONS = {'auth_url': 'str', 'api_url': 'str', 'force': 'bool', 'client_id': 'str', 'client_secret': 'str',
                     'tsg_id': 'str', 'client_auth': 'str', 'api_key': 'str', 'region': 'str', 'username': 'str',
                     'password': 'str', 'base_url': 'str'}
+
+
+def untrusted(results):
+    """Results no template will ever expand, even where allow_unsafe_lookups is set.
+
+    ansible-core 2.19 and later template only strings tagged as trusted, and a copy made of plain JSON values
+    carries no tag; this also spares every fork the import of the deprecated ansible.utils.unsafe_proxy.
+    Earlier versions template any string that is not wrapped as unsafe.
+    """
+    if _CORE_2_19:
+        return json.loads(json.dumps(results))
+    from ansible.utils.unsafe_proxy import wrap_var
+    return wrap_var(results)
 
 
 def option_definitions():
@@ -425,21 +443,22 @@ class LookupModule(LookupBase):
 
     def run(self, terms, variables=None, **kwargs):
         try:
-            vendors = [profile_for(term).name for term in terms]
-        except TokenError as exc:
-            raise AnsibleError(str(exc))
+            return untrusted(self._tokens(terms, variables or {}, kwargs))
+        except Exception as exc:
+            # Imported here: whatever raised a TokenError has loaded it, and a cache hit should not pay for it.
+            from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
+            if isinstance(exc, TokenError):
+                raise AnsibleError(str(exc)) from None
+            raise
+
+    def _tokens(self, terms, variables, kwargs):
+        vendors = [profile_for(term).name for term in terms]
         # Variables reach a lookup untemplated: template those these vendors read, before path options resolve.
         shared = set('vendor_tokens_%s' % name for name in list(_SHARED_OPTIONS) + ['force'])
         prefixes = tuple('vendor_tokens_%s_' % vendor for vendor in vendors)
-        own_vars = dict((name, self._templar.template(value)) for name, value in (variables or {}).items()
+        own_vars = dict((name, self._templar.template(value)) for name, value in variables.items()
                         if name in shared or name.startswith(prefixes))
         self.set_options(var_options=own_vars, direct=kwargs)
         output = _OUTPUTS[self.get_option('output')]
         adapter = OptionAdapter.from_lookup(self)
-        results = []
-        for vendor in vendors:
-            try:
-                results.append(output(get_token(vendor, adapter, warn=display.warning)))
-            except TokenError as exc:
-                raise AnsibleError(str(exc))
-        return wrap_var(results)
+        return [output(get_token(vendor, adapter, warn=display.warning)) for vendor in vendors]

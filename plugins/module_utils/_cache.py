@@ -4,12 +4,11 @@
 """The shared token cache: one encrypted file per (vendor, auth URL, identity, scope, credential).
 
 - Files live in a per-user folder (0700), each written 0600 and swapped in atomically.
-- A shortcut file per set of option values that once passed validation names the entry they lead to, so a
-  repeated call (the lookup, templated in a new fork every time) is served without validating or importing the
-  rest of the engine again. Shortcuts hold no secret and no token; the entry stays the one source of truth.
 - A lock file per key makes concurrent forks and processes wait for one request (single flight).
 - Entries are sealed with AES-GCM under a key derived (HKDF) from the credential's secret, so a copied
   file is useless without the secret, and a changed secret is simply a miss.
+- After a validated call, a shortcut file leads from its exact option values to the entry (see _recall.py,
+  the reading half, which serves hits).
 - The cache never fails a task: anything unreadable is a miss; an unusable folder gives one warning.
 """
 
@@ -21,76 +20,23 @@ import hashlib
 import hmac
 import json
 import os
-import re
 import stat
 import tempfile
-import time
 
-from ansible_collections.vendor.tokens.plugins.module_utils._profiles import key_material
+from ansible_collections.vendor.tokens.plugins.module_utils._recall import (
+    ENV_CACHE_DIR, FORMAT, HAS_CRYPTOGRAPHY, aead, cache_folder, open_entry)
 
 try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: no cross-process lock, the cache still works
     fcntl = None
 
-try:
-    from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-    HAS_CRYPTOGRAPHY = True
-    CRYPTOGRAPHY_IMPORT_ERROR = None
-except ImportError as exc:  # pragma: no cover - reported by the callers with missing_required_lib
-    HAS_CRYPTOGRAPHY = False
-    CRYPTOGRAPHY_IMPORT_ERROR = exc
-
-FORMAT = 1
-ENV_CACHE_DIR = 'VENDOR_TOKENS_CACHE_DIR'
-_INFO = b'vendor.tokens cache entry v1'
-_KEY = re.compile(r'^[0-9a-f]{64}$')
-
-
-def with_time_left(record, now):
-    """The record with expires_in counted from now and headers ready for ansible.builtin.uri."""
-    record = dict(record)
-    record['expires_in'] = max(0, int(record['expires_at_epoch'] - now))
-    record['headers'] = {'Authorization': 'Bearer %s' % record['access_token']}
-    return record
-
-
-def served(entry, min_ttl, api_url):
-    """The entry's record, marked cached, if its token lives at least min_ttl more seconds; else None."""
-    now = time.time()
-    if entry and entry['record'].get('expires_at_epoch', 0) - now >= min_ttl:
-        record = with_time_left(entry['record'], now)
-        record.update(cached=True, api_url=api_url)
-        return record
-    return None
-
-
-def recall(profile, values):
-    """The record for exactly these option values, when an earlier call validated them and their token still
-    lives long enough; None for anything else, and the engine then takes the full path."""
-    if values.get('cache') is False or values.get('force'):
-        return None
-    cache = TokenCache(values.get('cache_dir'))  # silent: the full path warns about an unusable folder
-    material = key_material(profile, values)
-    return cache.follow(cache.alias(profile.name, values, material), material) if cache.usable else None
-
-
-def default_cache_dir():
-    """$VENDOR_TOKENS_CACHE_DIR, else $XDG_CACHE_HOME/vendor.tokens, else ~/.cache/vendor.tokens."""
-    if os.environ.get(ENV_CACHE_DIR):
-        return os.environ[ENV_CACHE_DIR]
-    base = os.environ.get('XDG_CACHE_HOME') or os.path.join(os.path.expanduser('~'), '.cache')
-    return os.path.join(base, 'vendor.tokens')
-
 
 class TokenCache(object):
     """Encrypted token entries in one folder. Every method swallows I/O and crypto errors."""
 
     def __init__(self, directory=None, warn=None):
-        self.directory = os.path.abspath(os.path.expanduser(directory or default_cache_dir()))
+        self.directory = cache_folder(directory)
         self._warn = warn or (lambda text: None)
         self._warned = False
         self.usable = self._prepare()
@@ -127,62 +73,28 @@ class TokenCache(object):
         named = json.dumps([request.profile.name, request.url, request.identity, request.scope, secret_mark])
         return hashlib.sha256(named.encode('utf-8')).hexdigest()
 
-    @staticmethod
-    def alias(vendor, values, material):
-        """File name of the shortcut for exactly these option values: an HMAC under the secret, so it names nothing."""
-        named = json.dumps([vendor, values], sort_keys=True, default=str)
-        return hmac.new(material.encode('utf-8'), named.encode('utf-8'), hashlib.sha256).hexdigest()
-
     def _path(self, key, suffix='.token'):
         return os.path.join(self.directory, key + suffix)
 
-    @staticmethod
-    def _aead(material, salt, key):
-        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=_INFO + key.encode('ascii'))
-        return AESGCM(derived.derive(material.encode('utf-8')))
-
     def read(self, key, material):
         """The stored entry (a dict), or None for a miss: absent, corrupt, undecryptable or another secret's."""
-        if not self.usable:
-            return None
-        try:
-            with open(self._path(key), 'rb') as handle:
-                sealed = json.loads(handle.read().decode('utf-8'))
-            if sealed.get('format') != FORMAT:
-                return None
-            salt, nonce, data = (base64.b64decode(sealed[name]) for name in ('salt', 'nonce', 'data'))
-            plain = self._aead(material, salt, key).decrypt(nonce, data, key.encode('ascii'))
-            entry = json.loads(plain.decode('utf-8'))
-            return entry if isinstance(entry, dict) and isinstance(entry.get('record'), dict) else None
-        except (OSError, ValueError, TypeError, KeyError, AttributeError, InvalidTag):
-            return None
+        return open_entry(self.directory, key, material) if self.usable else None
 
     def write(self, key, material, entry):
         """Seal and store entry; on failure warn once and carry on."""
         if not self.usable:
             return
         salt, nonce = os.urandom(16), os.urandom(12)
-        data = self._aead(material, salt, key).encrypt(nonce, json.dumps(entry).encode('utf-8'), key.encode('ascii'))
+        data = aead(material, salt, key).encrypt(nonce, json.dumps(entry).encode('utf-8'), key.encode('ascii'))
         self._store(self._path(key), json.dumps({'format': FORMAT, 'salt': base64.b64encode(salt).decode('ascii'),
                                                  'nonce': base64.b64encode(nonce).decode('ascii'),
                                                  'data': base64.b64encode(data).decode('ascii')}))
 
-    def remember(self, alias, key, api_url, min_ttl):
-        """Store the shortcut from a set of validated option values to the entry they name."""
+    def remember(self, shortcut, key, api_url, min_ttl):
+        """Store the shortcut (named by _recall.shortcut_name) from validated option values to the entry they name."""
         if self.usable:
-            self._store(self._path(alias, '.alias'), json.dumps({'format': FORMAT, 'key': key, 'api_url': api_url,
+            self._store(self._path(shortcut, '.alias'), json.dumps({'format': FORMAT, 'key': key, 'api_url': api_url,
                                                                  'min_ttl': min_ttl}))
-
-    def follow(self, alias, material):
-        """Follow a shortcut to its entry and serve it as the full path would; None for any miss."""
-        try:
-            with open(self._path(alias, '.alias'), 'rb') as handle:
-                shortcut = json.loads(handle.read().decode('utf-8'))
-            if shortcut.get('format') != FORMAT or not _KEY.match(shortcut['key']):
-                return None
-            return served(self.read(shortcut['key'], material), int(shortcut['min_ttl']), shortcut['api_url'])
-        except (OSError, ValueError, TypeError, KeyError, AttributeError):
-            return None
 
     def _store(self, path, text):
         """Write text to path atomically, 0600; on failure warn once and carry on."""

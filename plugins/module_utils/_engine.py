@@ -3,20 +3,20 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The flow of a token request, the same for every vendor.
 
-options -> cache shortcut for these exact options (a hit ends here)
+options -> cache shortcut for these exact options (_recall.py; a hit ends here)
         -> TokenRequest (validated, before any network I/O, in _request.py)
         -> cache entry of the credential, under its lock -> POST (refresh grant first) -> token record.
 Vendor differences come from the profile table in _profiles.py.
 
-The lookup runs in a new forked worker at every templating, so a hit must compile and run little: this file
-imports the validation, the answer parsing and the HTTP code only when the shortcut misses.
+The lookup runs in a new forked worker at every templating, where compiling code is slow, so a hit must compile
+little: this file imports the validation, the cache's writing half, the answer parsing, the HTTP code and even
+the exception type only when the shortcut misses.
 """
 
 from __future__ import annotations
 
-from ansible_collections.vendor.tokens.plugins.module_utils._cache import TokenCache, recall, served
-from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import profile_for
+from ansible_collections.vendor.tokens.plugins.module_utils._recall import recall, served, shortcut_name
 
 
 def get_token(vendor, adapter, warn=None):
@@ -27,6 +27,7 @@ def get_token(vendor, adapter, warn=None):
     record = recall(profile, values)
     if record:
         return record
+    from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
     from ansible_collections.vendor.tokens.plugins.module_utils._request import build_request, scrub
     request = build_request(profile, values, adapter.describe, warn)
     try:
@@ -42,13 +43,14 @@ def get_token(vendor, adapter, warn=None):
 
 def _through_cache(request, values, warn):
     """The credential's cached token, else a new one; then a shortcut from these exact options to its entry."""
+    from ansible_collections.vendor.tokens.plugins.module_utils._cache import TokenCache
     opts = request.options
     cache = TokenCache(opts['cache_dir'], warn)
     key = cache.key(request)
     record = _cached_or_fetched(request, cache, key, warn)
     if not opts['force']:
         # These exact options are now known to be valid and to name this entry: later calls may skip straight to it.
-        cache.remember(cache.alias(request.profile.name, values, request.key_material), key, request.api_url,
+        cache.remember(shortcut_name(request.profile.name, values, request.key_material), key, request.api_url,
                        opts['min_ttl'])
     return record
 
@@ -82,6 +84,7 @@ def _cached_or_fetched(request, cache, key, warn):
 
 def fetch(request, warn, refresh_token=None):
     """Ask the vendor for a token: the refresh grant first when a refresh token is known, else the main grant."""
+    from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
     from ansible_collections.vendor.tokens.plugins.module_utils._token import record_from_response
     profile = request.profile
     if profile.refresh and refresh_token:

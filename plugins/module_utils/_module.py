@@ -8,16 +8,51 @@ from __future__ import annotations
 import re
 from importlib.util import find_spec
 
-from ansible.module_utils.basic import AnsibleModule, missing_required_lib
+from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
 
 from ansible_collections.vendor.tokens.plugins.module_utils._engine import get_token
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
-from ansible_collections.vendor.tokens.plugins.module_utils._options import (
-    OptionAdapter, common_argument_spec, credential_argument_spec)
-from ansible_collections.vendor.tokens.plugins.module_utils._profiles import find_profile, profile_for
+from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
+from ansible_collections.vendor.tokens.plugins.module_utils._profiles import COMMON_DEFAULTS, find_profile, profile_for
 
 # Looked up, not imported: a cache hit needs neither, and importing requests costs a module run about 80 ms.
 REQUIRED_LIBRARIES = ('requests', 'jmespath')
+
+
+def common_argument_spec():
+    """Argument spec of the options in the vendor.tokens.common doc fragment and its MODULE part."""
+    return dict(
+        auth_url=dict(type='str'),
+        api_url=dict(type='str'),
+        validate_certs=dict(type='bool', default=COMMON_DEFAULTS['validate_certs']),
+        ca_path=dict(type='path'),
+        client_cert=dict(type='path'),
+        client_key=dict(type='path', no_log=False),
+        timeout=dict(type='int', default=COMMON_DEFAULTS['timeout']),
+        retries=dict(type='int', default=COMMON_DEFAULTS['retries']),
+        cache=dict(type='bool', default=COMMON_DEFAULTS['cache']),
+        cache_dir=dict(type='path'),
+        force=dict(type='bool', default=COMMON_DEFAULTS['force']),
+        min_ttl=dict(type='int', default=COMMON_DEFAULTS['min_ttl']),
+        fact_name=dict(type='str'),
+    )
+
+
+def credential_argument_spec(profiles):
+    """Argument spec of the vendors' own options, from the profile table (environment fallbacks included)."""
+    spec = {}
+    for profile in profiles:
+        for cred in profile.credentials:
+            entry = spec.setdefault(cred.name, dict(type='str'))
+            if cred.secret:
+                entry['no_log'] = True
+            if cred.env:
+                entry.setdefault('fallback', (env_fallback, []))[1].append(cred.env)
+            if cred.choices:
+                entry['choices'] = sorted(set(entry.get('choices', ())) | set(cred.choices))
+            if cred.default is not None:
+                entry['default'] = cred.default
+    return spec
 
 
 def run_token_module(vendors):

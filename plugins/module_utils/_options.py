@@ -4,48 +4,12 @@
 """The option adapter: turns module parameters or lookup options into the engine's option values.
 
 Modules and the lookup only translate; every rule about options lives in the engine and the profile table.
+The modules' argument specs are in _module.py: the lookup imports this file in a new fork at every templating.
 """
 
 from __future__ import annotations
 
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import COMMON_DEFAULTS, credential
-
-
-def common_argument_spec():
-    """Argument spec of the options in the vendor.tokens.common doc fragment and its MODULE part."""
-    return dict(
-        auth_url=dict(type='str'),
-        api_url=dict(type='str'),
-        validate_certs=dict(type='bool', default=COMMON_DEFAULTS['validate_certs']),
-        ca_path=dict(type='path'),
-        client_cert=dict(type='path'),
-        client_key=dict(type='path', no_log=False),
-        timeout=dict(type='int', default=COMMON_DEFAULTS['timeout']),
-        retries=dict(type='int', default=COMMON_DEFAULTS['retries']),
-        cache=dict(type='bool', default=COMMON_DEFAULTS['cache']),
-        cache_dir=dict(type='path'),
-        force=dict(type='bool', default=COMMON_DEFAULTS['force']),
-        min_ttl=dict(type='int', default=COMMON_DEFAULTS['min_ttl']),
-        fact_name=dict(type='str'),
-    )
-
-
-def credential_argument_spec(profiles):
-    """Argument spec of the vendors' own options, from the profile table (environment fallbacks included)."""
-    from ansible.module_utils.basic import env_fallback
-    spec = {}
-    for profile in profiles:
-        for cred in profile.credentials:
-            entry = spec.setdefault(cred.name, dict(type='str'))
-            if cred.secret:
-                entry['no_log'] = True
-            if cred.env:
-                entry.setdefault('fallback', (env_fallback, []))[1].append(cred.env)
-            if cred.choices:
-                entry['choices'] = sorted(set(entry.get('choices', ())) | set(cred.choices))
-            if cred.default is not None:
-                entry['default'] = cred.default
-    return spec
 
 
 class OptionAdapter(object):

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
-
 # Options every vendor takes, with their defaults.
 COMMON_DEFAULTS = {
     'auth_url': None,
@@ -256,6 +254,9 @@ def profile_for(vendor):
     """The profile for a vendor name or alias; TokenError listing the valid names otherwise."""
     profile = find_profile(vendor)
     if profile is None:
+        # Imported only here: every templating of the lookup imports this table in a new fork, where each compiled
+        # file costs time.
+        from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
         raise TokenError('unknown vendor %r; valid names are: %s' % (vendor, ', '.join(vendor_names())), option='vendor')
     return profile
 

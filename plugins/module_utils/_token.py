@@ -12,7 +12,7 @@ import json
 import math
 import re
 
-from ansible_collections.vendor.tokens.plugins.module_utils._cache import with_time_left
+from ansible_collections.vendor.tokens.plugins.module_utils._recall import with_time_left
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 
 

@@ -13,11 +13,12 @@ import time
 import pytest
 
 from ansible_collections.vendor.tokens.plugins.module_utils import _engine, _request
-from ansible_collections.vendor.tokens.plugins.module_utils._cache import TokenCache, default_cache_dir
+from ansible_collections.vendor.tokens.plugins.module_utils._cache import TokenCache
 from ansible_collections.vendor.tokens.plugins.module_utils._engine import get_token
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import find_profile
+from ansible_collections.vendor.tokens.plugins.module_utils._recall import default_cache_dir
 from ansible_collections.vendor.tokens.plugins.module_utils._request import build_request
 
 SECRET = 'cache-test-secret-6c1e'
@@ -163,6 +164,22 @@ def test_broken_shortcut_is_a_miss(tmp_path, fake_fetch, shortcut):
         path.write_bytes(shortcut)
     again = get_token('paloalto', adapter(values(tmp_path)))
     assert again['cached'] is True and again['access_token'] == first['access_token'] and len(fake_fetch.calls) == 1
+
+
+def test_shortcut_in_a_folder_open_to_others_is_not_followed(tmp_path, fake_fetch, monkeypatch):
+    get_token('paloalto', adapter(values(tmp_path)))
+    os.chmod(tmp_path / 'cache', 0o777)  # anyone could have planted the shortcut, and its api_url with it
+
+    def validated(*args, **kwargs):
+        validated.calls += 1
+        return build_request(*args, **kwargs)
+    validated.calls = 0
+    monkeypatch.setattr(_request, 'build_request', validated)
+    again = get_token('paloalto', adapter(values(tmp_path)))
+    assert validated.calls == 1 and again['cached'] is True and len(fake_fetch.calls) == 1
+    assert stat.S_IMODE(os.stat(tmp_path / 'cache').st_mode) == 0o700  # the full path closed it again
+    get_token('paloalto', adapter(values(tmp_path)))
+    assert validated.calls == 1
 
 
 def test_shortcut_follows_the_entry_when_it_is_renewed_elsewhere(tmp_path, fake_fetch):
