@@ -93,8 +93,8 @@ class TokenCache(object):
     def remember(self, shortcut, key, api_url, min_ttl):
         """Store the shortcut (named by _recall.shortcut_name) from validated option values to the entry they name."""
         if self.usable:
-            self._store(self._path(shortcut, '.alias'), json.dumps({'format': FORMAT, 'key': key, 'api_url': api_url,
-                                                                 'min_ttl': min_ttl}))
+            self._store(self._path(shortcut, '.alias'),
+                        json.dumps({'format': FORMAT, 'key': key, 'api_url': api_url, 'min_ttl': min_ttl}))
 
     def _store(self, path, text):
         """Write text to path atomically, 0600; on failure warn once and carry on."""

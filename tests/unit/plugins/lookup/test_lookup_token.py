@@ -38,3 +38,20 @@ def test_every_credential_has_its_environment_variable_and_variable():
             option = options['%s_%s' % (profile.name, cred.name)]
             assert option['vars'] == [{'name': 'vendor_tokens_%s_%s' % (profile.name, cred.name)}]
             assert option.get('env') == ([{'name': cred.env}] if cred.env else None)
+
+
+def test_results_are_never_templated():
+    try:
+        from ansible.template import is_trusted_as_template, trust_as_template
+    except ImportError:  # before ansible-core 2.19: strings must be wrapped as unsafe
+        from ansible.utils.unsafe_proxy import AnsibleUnsafe
+        result = token.untrusted([{'api_url': 'https://{{ host }}', 'headers': {'Authorization': 'Bearer {{ x }}'}}])
+        assert isinstance(result[0]['api_url'], AnsibleUnsafe)
+        assert isinstance(result[0]['headers']['Authorization'], AnsibleUnsafe)
+        return
+    record = {'api_url': trust_as_template('https://{{ host }}'), 'headers': {'Authorization': 'Bearer eyJ'},
+              'expires_in': 900, 'cached': True, 'claims': None}
+    result = token.untrusted([record, trust_as_template('eyJ{{ x }}')])
+    assert result == [record, 'eyJ{{ x }}']
+    assert not is_trusted_as_template(result[0]['api_url']) and not is_trusted_as_template(result[1])
+    assert is_trusted_as_template(record['api_url'])  # the input is left as it was
