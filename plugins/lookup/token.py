@@ -360,9 +360,9 @@ from ansible_collections.vendor.tokens.plugins.module_utils._options import Opti
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import COMMON_DEFAULTS, PROFILES, Credential, profile_for
 
 try:
-    from ansible.template import trust_as_template as _CORE_2_19  # noqa: F401 - only its presence matters
+    from ansible.template import is_trusted_as_template  # ansible-core 2.19 and later template only trusted strings
 except ImportError:
-    _CORE_2_19 = None
+    is_trusted_as_template = None
 
 display = Display()
 
@@ -388,7 +388,7 @@ def untrusted(results):
     carries no tag; this also spares every fork the import of the deprecated ansible.utils.unsafe_proxy.
     Earlier versions template any string that is not wrapped as unsafe.
     """
-    if _CORE_2_19:
+    if is_trusted_as_template is not None:
         return json.loads(json.dumps(results))
     from ansible.utils.unsafe_proxy import wrap_var
     return wrap_var(results)
