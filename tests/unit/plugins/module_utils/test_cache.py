@@ -182,6 +182,16 @@ def test_shortcut_in_a_folder_open_to_others_is_not_followed(tmp_path, fake_fetc
     assert validated.calls == 1
 
 
+@pytest.mark.skipif(not hasattr(os, 'geteuid') or os.geteuid() != 0, reason='needs root to give a folder away')
+def test_folder_of_another_user_is_neither_read_nor_written(tmp_path, fake_fetch):
+    get_token('paloalto', adapter(values(tmp_path)))
+    os.chown(tmp_path / 'cache', 65534, 65534)  # now someone else's: its shortcuts and entries may be planted
+    warnings = []
+    again = get_token('paloalto', adapter(values(tmp_path)), warn=warnings.append)
+    assert again['cached'] is False and len(fake_fetch.calls) == 2
+    assert len(warnings) == 1 and 'belongs to another user' in warnings[0]
+
+
 def test_shortcut_follows_the_entry_when_it_is_renewed_elsewhere(tmp_path, fake_fetch):
     get_token('paloalto', adapter(values(tmp_path)))
     forced = get_token('paloalto', adapter(values(tmp_path, force=True)))  # e.g. a module with force: true
