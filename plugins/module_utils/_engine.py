@@ -85,8 +85,11 @@ def _cached_or_fetched(request, cache, key, warn):
 def fetch(request, warn, refresh_token=None):
     """Ask the vendor for a token: the refresh grant first when a refresh token is known, else the main grant."""
     from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
-    from ansible_collections.vendor.tokens.plugins.module_utils._token import record_from_response
+    from ansible_collections.vendor.tokens.plugins.module_utils._token import JMESPATH_IMPORT_ERROR, record_from_response
     profile = request.profile
+    if JMESPATH_IMPORT_ERROR:  # before the request: an answer that cannot be read still counts against rate limits
+        raise TokenError('the Python package jmespath is needed to read the answer (%s); install it on the controller'
+                         % JMESPATH_IMPORT_ERROR, vendor=profile.name, url=request.url)
     if profile.refresh and refresh_token:
         url = request.url.rstrip('/') + profile.refresh.url_suffix
         fields = dict((key, value.format(refresh_token=refresh_token)) for key, value in profile.refresh.body.items())

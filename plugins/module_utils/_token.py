@@ -15,6 +15,13 @@ import re
 from ansible_collections.vendor.tokens.plugins.module_utils._recall import with_time_left
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 
+try:  # this file is imported only to read an answer: a cache hit never pays for jmespath
+    import jmespath
+    JMESPATH_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - the modules report it first with missing_required_lib
+    jmespath = None
+    JMESPATH_IMPORT_ERROR = exc
+
 
 # Epoch values at or above this are milliseconds: 1e11 s is the year 5138, 1e11 ms is 1973.
 _EPOCH_MS_THRESHOLD = 1e11
@@ -100,7 +107,6 @@ def decode_jwt_claims(token):
 
 def search(path, data):
     """JMESPath lookup that treats a failed expression on odd data as 'absent'."""
-    import jmespath  # only when reading an answer: a cache hit never needs it
     if path is None:
         return None
     try:

@@ -245,6 +245,18 @@ def test_loose_folder_permissions_are_tightened(tmp_path):
     assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
 
 
+def test_missing_jmespath_is_named_before_any_request(tmp_path, monkeypatch):
+    from ansible_collections.vendor.tokens.plugins.module_utils import _token
+    monkeypatch.setattr(_token, 'JMESPATH_IMPORT_ERROR', ImportError("No module named 'jmespath'"))
+    request = request_for(tmp_path)
+    posts = []
+    monkeypatch.setattr(type(request), 'post', lambda self, *args: posts.append(args))
+    with pytest.raises(TokenError) as caught:
+        _engine.fetch(request, lambda text: None)
+    assert 'jmespath' in str(caught.value) and 'install it' in str(caught.value) and SECRET not in str(caught.value)
+    assert caught.value.vendor == 'paloalto' and posts == []
+
+
 def test_default_folder(monkeypatch, tmp_path):
     monkeypatch.delenv('VENDOR_TOKENS_CACHE_DIR', raising=False)
     monkeypatch.setenv('XDG_CACHE_HOME', str(tmp_path))
