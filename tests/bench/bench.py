@@ -150,14 +150,14 @@ def measure(args, work, emulator):
     rows = [
         ('%d tasks templating the lookup' % args.lookup_tasks, 'auth requests', max(lookup_requests), '== 1',
          max(lookup_requests) == 1),
-        ('  same play: lookup / literal string', 'wall time ratio', '%.2f (%.1f s / %.1f s)' % (
+        ('  same play: lookup / literal string', 'wall time ratio', '%.3f (%.1f s / %.1f s)' % (
             lookup_ratio, statistics.median(lookup_times), statistics.median(literal_times)), '<= 1.5',
          lookup_ratio <= 1.5),
         ('  one cached lookup, templated in a new fork', 'time per task', '%.1f ms' % statistics.median(
             1000 * (a - b) / args.lookup_tasks for a, b in zip(lookup_times, literal_times)), '-', None),
         ('%d hosts, forks 20, sase_token' % args.hosts, 'auth requests', max(hosts_requests), '== 1',
          max(hosts_requests) == 1),
-        ('sase_token force=true / uri POST, %d tasks' % args.module_tasks, 'per-task time ratio', '%.2f (%.0f ms / %.0f ms)' % (
+        ('sase_token force=true / uri POST, %d tasks' % args.module_tasks, 'per-task time ratio', '%.3f (%.0f ms / %.0f ms)' % (
             module_ratio, 1000 * statistics.median(module_times), 1000 * statistics.median(uri_times)), '<= 1.2',
          module_ratio <= 1.2),
     ]
