@@ -20,11 +20,10 @@ import hashlib
 import hmac
 import json
 import os
-import stat
 import tempfile
 
 from ansible_collections.vendor.tokens.plugins.module_utils._recall import (
-    ENV_CACHE_DIR, FORMAT, HAS_CRYPTOGRAPHY, aead, cache_folder, open_entry)
+    ENV_CACHE_DIR, FORMAT, HAS_CRYPTOGRAPHY, OPEN_TO_OTHERS, aead, cache_folder, is_users, open_entry)
 
 try:
     import fcntl
@@ -53,10 +52,10 @@ class TokenCache(object):
         try:
             os.makedirs(self.directory, mode=0o700, exist_ok=True)
             info = os.stat(self.directory)
-            if hasattr(os, 'getuid') and info.st_uid != os.getuid():
+            if not is_users(info):
                 self._warn_once('%s belongs to another user' % self.directory)
                 return False
-            if info.st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            if info.st_mode & OPEN_TO_OTHERS:
                 os.chmod(self.directory, 0o700)
             if not os.access(self.directory, os.W_OK | os.X_OK):
                 raise PermissionError('not writable')

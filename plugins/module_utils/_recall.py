@@ -35,6 +35,7 @@ except ImportError:  # pragma: no cover - the writing half warns that the cache 
 
 FORMAT = 1
 ENV_CACHE_DIR = 'VENDOR_TOKENS_CACHE_DIR'
+OPEN_TO_OTHERS = stat.S_IRWXG | stat.S_IRWXO
 _INFO = b'vendor.tokens cache entry v1'
 
 
@@ -51,13 +52,18 @@ def cache_folder(directory):
     return os.path.abspath(os.path.expanduser(directory or default_cache_dir()))
 
 
+def is_users(info):
+    """Whether the file whose os.stat() is info belongs to this user (always so where there are no user ids)."""
+    return not hasattr(os, 'getuid') or info.st_uid == os.getuid()
+
+
 def is_private(folder):
     """Whether folder exists, is this user's and is closed to all others, so that its files can be trusted."""
     try:
         info = os.stat(folder)
     except OSError:
         return False
-    return (not hasattr(os, 'getuid') or info.st_uid == os.getuid()) and not info.st_mode & (stat.S_IRWXG | stat.S_IRWXO)
+    return is_users(info) and not info.st_mode & OPEN_TO_OTHERS
 
 
 def aead(material, salt, key):
