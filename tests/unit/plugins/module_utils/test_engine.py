@@ -100,8 +100,13 @@ def test_plain_http_allowed_only_without_verification_and_with_a_warning():
 
 def test_vendor_names_and_aliases():
     assert profile_for('Prisma-SASE').name == 'paloalto'
+    assert profile_for(' prisma - sase ').name == 'paloalto'
+    assert profile_for('Harmony SASE').name == 'checkpoint'
     assert profile_for('perimeter81').name == 'checkpoint'
     assert profile_for('fortinet').name == 'forticasb'
+    for wrong in ('prismasase', 'palo_alto', ''):
+        with pytest.raises(TokenError):
+            profile_for(wrong)
     with pytest.raises(TokenError) as caught:
         profile_for('okta')
     assert 'okta' in str(caught.value) and ', '.join(vendor_names()) in str(caught.value)
