@@ -63,6 +63,7 @@ options:
   cache_dir:
     description:
       - Folder of the cache, created with mode 0700.
+      - Each time a new token is stored, entries and shortcuts in it that are untouched for 30 days are deleted.
       - Defaults to the environment variable E(VENDOR_TOKENS_CACHE_DIR), else C($XDG_CACHE_HOME/vendor.tokens),
         else C(~/.cache/vendor.tokens).
     type: path

@@ -9,6 +9,7 @@
   file is useless without the secret, and a changed secret is simply a miss.
 - After a validated call, a shortcut file leads from its exact option values to the entry (see _recall.py,
   the reading half, which serves hits).
+- Storing a token also deletes entries and shortcuts untouched for STALE_AFTER seconds, so the folder stays small.
 - The cache never fails a task: anything unreadable is a miss; an unusable folder gives one warning.
 """
 
@@ -21,6 +22,7 @@ import hmac
 import json
 import os
 import tempfile
+import time
 
 from ansible_collections.vendor.tokens.plugins.module_utils._recall import (
     ENV_CACHE_DIR, FORMAT, HAS_CRYPTOGRAPHY, OPEN_TO_OTHERS, aead, cache_folder, is_users, open_entry)
@@ -29,6 +31,20 @@ try:
     import fcntl
 except ImportError:  # pragma: no cover - not POSIX: no cross-process lock, the cache still works
     fcntl = None
+
+# Entries and shortcuts are rewritten whenever their token is renewed, so one untouched for this long is unused:
+# its access token died long ago, and all that is lost is at most a refresh token, worth one main grant.
+STALE_AFTER = 30 * 86400
+_HEX = frozenset('0123456789abcdef')
+
+
+def written_here(name):
+    """Whether a file name is one the cache writes (entry, shortcut or temporary file), so that pruning a
+    cache_dir shared with other files never touches theirs."""
+    if len(name) == 70 and name[64:] in ('.token', '.alias'):
+        return _HEX.issuperset(name[:64])
+    # tempfile.mkstemp(prefix='.' + the first 16 characters of the name + '.') in _store
+    return len(name) > 18 and name[0] == name[17] == '.' and _HEX.issuperset(name[1:17])
 
 
 class TokenCache(object):
@@ -88,6 +104,26 @@ class TokenCache(object):
         self._store(self._path(key), json.dumps({'format': FORMAT, 'salt': base64.b64encode(salt).decode('ascii'),
                                                  'nonce': base64.b64encode(nonce).decode('ascii'),
                                                  'data': base64.b64encode(data).decode('ascii')}))
+        self.prune()  # here: it runs at most once per token lifetime and credential, and never on a cache hit
+
+    def prune(self):
+        """Delete entries, shortcuts and stray temporary files untouched for STALE_AFTER seconds.
+
+        Lock files stay (they are empty): one may be held at this moment, and a new file under the same name
+        would let a second process make the request. A file renewed between the age check and the delete
+        only costs one more request.
+        """
+        horizon = time.time() - STALE_AFTER
+        try:
+            names = os.listdir(self.directory)
+        except OSError:
+            return
+        for name in names:
+            if written_here(name):
+                path = os.path.join(self.directory, name)
+                with contextlib.suppress(OSError):
+                    if os.lstat(path).st_mtime < horizon:
+                        os.unlink(path)
 
     def remember(self, shortcut, key, api_url, min_ttl):
         """Store the shortcut (named by _recall.shortcut_name) from validated option values to the entry they name."""

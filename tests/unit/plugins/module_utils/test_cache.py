@@ -13,7 +13,7 @@ import time
 import pytest
 
 from ansible_collections.vendor.tokens.plugins.module_utils import _engine, _request
-from ansible_collections.vendor.tokens.plugins.module_utils._cache import TokenCache
+from ansible_collections.vendor.tokens.plugins.module_utils._cache import STALE_AFTER, TokenCache, written_here
 from ansible_collections.vendor.tokens.plugins.module_utils._engine import get_token
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
@@ -219,6 +219,24 @@ def test_corrupt_entry_is_a_miss_and_is_rewritten(tmp_path, fake_fetch, damage):
     path.write_bytes(damage(path.read_bytes()))
     again = get_token('paloalto', adapter(values(tmp_path)))
     assert again['cached'] is False and len(fake_fetch.calls) == 2
+    assert get_token('paloalto', adapter(values(tmp_path)))['cached'] is True
+
+
+def test_storing_a_token_prunes_stale_cache_files_only(tmp_path, fake_fetch):
+    get_token('paloalto', adapter(values(tmp_path)))
+    folder = tmp_path / 'cache'
+    ours = sorted(path.name for path in folder.iterdir())
+    stale, kept = ['a' * 64 + '.token', 'b' * 64 + '.alias', '.0123456789abcdef.k3j_9x2q'], [
+        'c' * 64 + '.lock', 'd' * 64 + '.token', 'notes.txt', 'e' * 64 + '.token.bak', 'F' * 64 + '.alias']
+    long_ago = time.time() - STALE_AFTER - 60
+    for name in stale + kept:
+        (folder / name).write_text('x')
+        if name != 'd' * 64 + '.token':  # a fresh entry of another credential
+            os.utime(str(folder / name), (long_ago, long_ago))
+    assert [name for name in stale + kept if written_here(name)] == stale + ['d' * 64 + '.token']
+    assert get_token('paloalto', adapter(values(tmp_path, force=True)))['cached'] is False  # stores a new token
+    left = sorted(path.name for path in folder.iterdir())
+    assert left == sorted(ours + kept)
     assert get_token('paloalto', adapter(values(tmp_path)))['cached'] is True
 
 
