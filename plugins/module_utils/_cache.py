@@ -22,7 +22,6 @@ import hmac
 import json
 import os
 import tempfile
-import time
 
 from ansible_collections.vendor.tokens.plugins.module_utils._recall import (
     ENV_CACHE_DIR, FORMAT, HAS_CRYPTOGRAPHY, OPEN_TO_OTHERS, aead, cache_folder, is_users, open_entry)
@@ -32,9 +31,10 @@ try:
 except ImportError:  # pragma: no cover - not POSIX: no cross-process lock, the cache still works
     fcntl = None
 
-# Entries and shortcuts are rewritten whenever their token is renewed, so one untouched for this long is unused:
-# its access token died long ago, and all that is lost is at most a refresh token, worth one main grant.
+# Entries and shortcuts are rewritten whenever their token is renewed, and the vendors' tokens live a day at most,
+# so one untouched this long is unused. Were it not, deleting it would cost one more request, nothing else.
 STALE_AFTER = 30 * 86400
+_TEMP_SUFFIX = '.tmp'
 _HEX = frozenset('0123456789abcdef')
 
 
@@ -43,8 +43,9 @@ def written_here(name):
     cache_dir shared with other files never touches theirs."""
     if len(name) == 70 and name[64:] in ('.token', '.alias'):
         return _HEX.issuperset(name[:64])
-    # tempfile.mkstemp(prefix='.' + the first 16 characters of the name + '.') in _store
-    return len(name) > 18 and name[0] == name[17] == '.' and _HEX.issuperset(name[1:17])
+    # what _store's tempfile.mkstemp names: '.' + the first 16 characters of the name + '.' + random + _TEMP_SUFFIX
+    return (len(name) > 18 + len(_TEMP_SUFFIX) and name.endswith(_TEMP_SUFFIX) and name[0] == name[17] == '.'
+            and _HEX.issuperset(name[1:17]))
 
 
 class TokenCache(object):
@@ -104,20 +105,21 @@ class TokenCache(object):
         self._store(self._path(key), json.dumps({'format': FORMAT, 'salt': base64.b64encode(salt).decode('ascii'),
                                                  'nonce': base64.b64encode(nonce).decode('ascii'),
                                                  'data': base64.b64encode(data).decode('ascii')}))
-        self.prune()  # here: it runs at most once per token lifetime and credential, and never on a cache hit
+        self.prune(self._path(key))  # here: it runs only after a request, never on a cache hit
 
-    def prune(self):
+    def prune(self, fresh_path):
         """Delete entries, shortcuts and stray temporary files untouched for STALE_AFTER seconds.
 
-        Lock files stay (they are empty): one may be held at this moment, and a new file under the same name
-        would let a second process make the request. A file renewed between the age check and the delete
-        only costs one more request.
+        Ages are counted back from fresh_path, the file just written, so that the clock of a file server that
+        differs from this machine's cannot make every file look stale. Lock files stay (they are empty): one may
+        be held at this moment, and a new file under the same name would let a second process make the request.
+        A file renewed between the age check and the delete only costs one more request.
         """
-        horizon = time.time() - STALE_AFTER
         try:
+            horizon = os.stat(fresh_path).st_mtime - STALE_AFTER
             names = os.listdir(self.directory)
         except OSError:
-            return
+            return  # nothing was written, or the folder cannot be listed: leave it as it is
         for name in names:
             if written_here(name):
                 path = os.path.join(self.directory, name)
@@ -135,7 +137,8 @@ class TokenCache(object):
         """Write text to path atomically, 0600; on failure warn once and carry on."""
         temp = None
         try:
-            fd, temp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path)[:16], dir=self.directory)  # 0600
+            fd, temp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path)[:16], suffix=_TEMP_SUFFIX,
+                                        dir=self.directory)  # 0600
             with os.fdopen(fd, 'w') as handle:
                 handle.write(text)
             # No fsync: readers only ever see a whole file, and an entry lost or cut short by a crash is a miss.

@@ -226,17 +226,19 @@ def test_storing_a_token_prunes_stale_cache_files_only(tmp_path, fake_fetch):
     get_token('paloalto', adapter(values(tmp_path)))
     folder = tmp_path / 'cache'
     ours = sorted(path.name for path in folder.iterdir())
-    stale, kept = ['a' * 64 + '.token', 'b' * 64 + '.alias', '.0123456789abcdef.k3j_9x2q'], [
-        'c' * 64 + '.lock', 'd' * 64 + '.token', 'notes.txt', 'e' * 64 + '.token.bak', 'F' * 64 + '.alias']
+    fresh = ['d' * 64 + '.token', '.0123456789abcdef.a1b2c3d4.tmp']  # another credential's entry, a write under way
+    stale = ['a' * 64 + '.token', 'b' * 64 + '.alias', '.0123456789abcdef.k3j_9x2q.tmp']
+    foreign = ['c' * 64 + '.lock', 'notes.txt', 'e' * 64 + '.token.bak', 'F' * 64 + '.alias', 'a' * 63 + '.token',
+               '.0123456789abcdef.swp', '.0123456789abcdeg.k3j_9x2q.tmp', '0123456789abcdef.k3j_9x2q.tmp']
     long_ago = time.time() - STALE_AFTER - 60
-    for name in stale + kept:
+    for name in fresh + stale + foreign:
         (folder / name).write_text('x')
-        if name != 'd' * 64 + '.token':  # a fresh entry of another credential
+        if name not in fresh:
             os.utime(str(folder / name), (long_ago, long_ago))
-    assert [name for name in stale + kept if written_here(name)] == stale + ['d' * 64 + '.token']
+    assert [name for name in fresh + stale + foreign if written_here(name)] == fresh + stale
     assert get_token('paloalto', adapter(values(tmp_path, force=True)))['cached'] is False  # stores a new token
     left = sorted(path.name for path in folder.iterdir())
-    assert left == sorted(ours + kept)
+    assert left == sorted(ours + fresh + foreign)
     assert get_token('paloalto', adapter(values(tmp_path)))['cached'] is True
 
 
