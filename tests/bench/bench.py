@@ -72,6 +72,16 @@ def run_play(workdir, play, env, inventory, forks=5):
     return elapsed
 
 
+def in_turn(number, first, second):
+    """Run both plays of a pair back to back, the first one first in even rounds and second in odd ones, since
+    the second always finds warmer caches; return (first's time, second's time)."""
+    if number % 2:
+        later = second()
+        return first(), later
+    earlier = first()
+    return earlier, second()
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--collections', required=True, help='folder that holds ansible_collections/')
@@ -132,32 +142,30 @@ def measure(args, work, emulator):
         'url_username': PA['client_id'], 'url_password': PA['client_secret'], 'force_basic_auth': True}}
         for n in range(args.module_tasks)])
 
-    lookup_times, literal_times, module_times, uri_times, lookup_requests, hosts_requests = [], [], [], [], [], []
-    hosts_times = []
-    for number in range(args.rounds):
-        # Each pair runs back to back and takes turns at going first: the second would always find warmer caches.
-        if number % 2:
-            literal_times.append(run_play(work, literal_play, env, local))
+    lookup_requests, hosts_requests, lookup_pairs, module_pairs = [], [], [], []
+
+    def lookup_run():
         shutil.rmtree(cache_dir, ignore_errors=True)
         before = emulator.auth_requests()
-        lookup_times.append(run_play(work, lookup_play, env, local))
+        elapsed = run_play(work, lookup_play, env, local)
         lookup_requests.append(emulator.auth_requests() - before)
-        if not number % 2:
-            literal_times.append(run_play(work, literal_play, env, local))
+        return elapsed
+
+    for number in range(args.rounds):
+        lookup_pairs.append(in_turn(number, lookup_run, lambda: run_play(work, literal_play, env, local)))
 
         shutil.rmtree(cache_dir, ignore_errors=True)
         before = emulator.auth_requests()
-        hosts_times.append(run_play(work, hosts_play, env, many, forks=20))
+        run_play(work, hosts_play, env, many, forks=20)
         hosts_requests.append(emulator.auth_requests() - before)
 
-        if number % 2:
-            uri_times.append(run_play(work, uri_play, env, local) / args.module_tasks)
-        module_times.append(run_play(work, module_play, env, local) / args.module_tasks)
-        if not number % 2:
-            uri_times.append(run_play(work, uri_play, env, local) / args.module_tasks)
+        module_pairs.append(in_turn(number, lambda: run_play(work, module_play, env, local) / args.module_tasks,
+                                    lambda: run_play(work, uri_play, env, local) / args.module_tasks))
 
-    lookup_ratio = statistics.median(a / b for a, b in zip(lookup_times, literal_times))
-    module_ratio = statistics.median(a / b for a, b in zip(module_times, uri_times))
+    lookup_times, literal_times = zip(*lookup_pairs)
+    module_times, uri_times = zip(*module_pairs)
+    lookup_ratio = statistics.median(a / b for a, b in lookup_pairs)
+    module_ratio = statistics.median(a / b for a, b in module_pairs)
     rows = [
         ('%d tasks templating the lookup' % args.lookup_tasks, 'auth requests', max(lookup_requests), '== 1',
          max(lookup_requests) == 1),
