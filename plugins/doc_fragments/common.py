@@ -89,13 +89,23 @@ options:
 notes:
   - Getting a token changes nothing on the vendor's side, so the module reports RV(ignore:changed=false) and does the
     same in check mode.
-  - Run it on the controller (C(delegate_to=localhost) or C(connection=local)); it needs the Python packages
-    C(requests) and C(jmespath) where it runs.
+  - An action plugin runs this module on the controller, in Ansible's worker process, whatever host the task is
+    for; the task never connects to its host, so it works on hosts that are unreachable, have no Python or are
+    network devices, and needs no C(delegate_to). The Python packages C(requests) and C(jmespath) are needed on the
+    controller only. The remote module path is not used.
+  - Unknown options are refused with the closest valid name; environment fallbacks read the controller's
+    environment under the task's C(environment) keyword. C(async) is refused.
   - The record holds a live token; set C(no_log=true) on tasks that would print it.
 requirements:
   - requests
   - jmespath
 attributes:
+  action:
+    support: full
+    description: Runs on the controller through the action plugin of the same name, never on the task's host.
+  async:
+    support: none
+    description: The task returns as soon as it has the token; C(async) is refused with a message.
   check_mode:
     support: full
     description: Fetching a token is read-only, so it is done in check mode too.

@@ -349,8 +349,6 @@ _raw:
   elements: raw
 """
 
-import json
-
 from ansible.errors import AnsibleError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
@@ -358,11 +356,7 @@ from ansible.utils.display import Display
 from ansible_collections.vendor.tokens.plugins.module_utils._engine import get_token
 from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import COMMON_DEFAULTS, PROFILES, Credential, profile_for
-
-try:
-    from ansible.template import is_trusted_as_template  # ansible-core 2.19 and later template only trusted strings
-except ImportError:
-    is_trusted_as_template = None
+from ansible_collections.vendor.tokens.plugins.plugin_utils._untrusted import untrusted
 
 display = Display()
 
@@ -379,19 +373,6 @@ _SHARED_OPTIONS = {'validate_certs': 'bool', 'ca_path': 'path', 'client_cert': '
 _KEYWORD_OPTIONS = {'auth_url': 'str', 'api_url': 'str', 'force': 'bool', 'client_id': 'str', 'client_secret': 'str',
                     'tsg_id': 'str', 'client_auth': 'str', 'api_key': 'str', 'region': 'str', 'username': 'str',
                     'password': 'str', 'base_url': 'str'}
-
-
-def untrusted(results):
-    """Results no template will ever expand, even where allow_unsafe_lookups is set.
-
-    ansible-core 2.19 and later template only strings tagged as trusted, and a copy made of plain JSON values
-    carries no tag; this also spares every fork the import of the deprecated ansible.utils.unsafe_proxy.
-    Earlier versions template any string that is not wrapped as unsafe.
-    """
-    if is_trusted_as_template is not None:
-        return json.loads(json.dumps(results))
-    from ansible.utils.unsafe_proxy import wrap_var
-    return wrap_var(results)
 
 
 def option_definitions():

@@ -1,7 +1,10 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 vendor.tokens contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""What every token module does: options in, token record out."""
+"""What every token module does: its argument spec from the profile table, options in, token record out.
+
+The action plugins (plugins/action/) run this on the controller; the remote module path remains for ansible-test.
+"""
 
 from __future__ import annotations
 
@@ -13,10 +16,11 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible_collections.vendor.tokens.plugins.module_utils._engine import get_token
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
-from ansible_collections.vendor.tokens.plugins.module_utils._profiles import COMMON_DEFAULTS, find_profile, profile_for
+from ansible_collections.vendor.tokens.plugins.module_utils._profiles import COMMON_DEFAULTS, PROFILES, profile_for
 
-# Looked up, not imported: a cache hit needs neither, and importing requests costs a module run about 80 ms.
+# Looked up, not imported: a cache hit needs neither.
 REQUIRED_LIBRARIES = ('requests', 'jmespath')
+_VARIABLE_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 
 
 def common_argument_spec():
@@ -55,27 +59,54 @@ def credential_argument_spec(profiles):
     return spec
 
 
-def run_token_module(vendors):
-    """Run a token module serving the named vendors; with more than one, option 'provider' picks (first is default)."""
-    profiles = [find_profile(name) for name in vendors]
+def module_profiles(module_name):
+    """The profiles a token module serves, in table order; the first is its default provider."""
+    profiles = [profile for profile in PROFILES if profile.module == module_name]
+    if not profiles:
+        raise ValueError('no vendor in the profile table is served by module %r' % module_name)
+    return profiles
+
+
+def module_argument_spec(module_name):
+    """The whole argument spec of a token module: shared options, its vendors' options, and 'provider' for several."""
+    profiles = module_profiles(module_name)
     argument_spec = common_argument_spec()
     argument_spec.update(credential_argument_spec(profiles))
     if len(profiles) > 1:
         names = [name for profile in profiles for name in (profile.name,) + profile.aliases]
         argument_spec['provider'] = dict(type='str', default=profiles[0].name, choices=names)
-    module = AnsibleModule(argument_spec=argument_spec, supports_check_mode=True)
+    return argument_spec
 
+
+def missing_library():
+    """The message for the first required Python package this Python lacks, or None."""
     for library in REQUIRED_LIBRARIES:
         if find_spec(library) is None:
-            module.fail_json(msg=missing_required_lib(library))
+            return missing_required_lib(library)
+    return None
 
-    profile = profile_for(module.params.get('provider') or profiles[0].name)
-    fact_name = module.params['fact_name'] or profile.fact_name
-    if not re.match(r'^[A-Za-z_][A-Za-z0-9_]*$', fact_name):
-        module.fail_json(msg="option 'fact_name' is %r; it must be a valid variable name" % fact_name)
 
+def token_result(module_name, params, describe=None, warn=None):
+    """The result of a token task for validated params: {changed, token, ansible_facts}, or {failed, msg, ...}."""
+    profile = profile_for(params.get('provider') or module_profiles(module_name)[0].name)
+    fact_name = params.get('fact_name') or profile.fact_name
+    if not _VARIABLE_NAME.match(fact_name):
+        return dict(failed=True, option='fact_name',
+                    msg="option 'fact_name' is %r; it must be a valid variable name" % fact_name)
     try:
-        record = get_token(profile.name, OptionAdapter.from_module(module), warn=module.warn)
+        record = get_token(profile.name, OptionAdapter.from_params(params, describe), warn=warn)
     except TokenError as exc:
-        module.fail_json(msg=str(exc), **exc.details())
-    module.exit_json(changed=False, token=record, ansible_facts={fact_name: record})
+        return dict(failed=True, msg=str(exc), **exc.details())
+    return dict(changed=False, token=record, ansible_facts={fact_name: record})
+
+
+def run_token_module(module_name):
+    """Run a token module as a remote module (ansible-test runs it so; playbooks run the action plugin)."""
+    module = AnsibleModule(argument_spec=module_argument_spec(module_name), supports_check_mode=True)
+    missing = missing_library()
+    if missing:
+        module.fail_json(msg=missing)
+    result = token_result(module_name, module.params, warn=module.warn)
+    if result.pop('failed', False):
+        module.fail_json(**result)
+    module.exit_json(**result)

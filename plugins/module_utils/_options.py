@@ -24,13 +24,14 @@ class OptionAdapter(object):
         return dict((name, self._get_option(profile, name)) for name in names)
 
     @classmethod
-    def from_module(cls, module):
-        def describe(profile, name):
+    def from_params(cls, params, describe=None):
+        """Validated module parameters (from a module or an action plugin)."""
+        def describe_option(profile, name):
             cred = credential(profile, name)
             if cred and cred.env:
                 return "option '%s' (or environment variable %s)" % (name, cred.env)
             return "option '%s'" % name
-        return cls(lambda profile, name: module.params.get(name), describe)
+        return cls(lambda profile, name: params.get(name), describe or describe_option)
 
     @classmethod
     def from_lookup(cls, plugin):

@@ -44,7 +44,6 @@ EXAMPLES = r'''
   vendor.tokens.casb_token:
     username: "{{ forticasb_username }}"
     password: "{{ forticasb_password }}"
-  delegate_to: localhost
   register: casb
 
 - name: Read the company with it
@@ -58,7 +57,6 @@ EXAMPLES = r'''
     username: "{{ forticasb_username }}"
     password: "{{ forticasb_password }}"
     refresh_token: "{{ casb.token.refresh_token }}"
-  delegate_to: localhost
 '''
 
 RETURN = r'''
@@ -123,7 +121,7 @@ from ansible_collections.vendor.tokens.plugins.module_utils._module import run_t
 
 
 def main():
-    run_token_module(['forticasb'])
+    run_token_module('casb_token')
 
 
 if __name__ == '__main__':

@@ -44,7 +44,6 @@ EXAMPLES = r'''
     client_id: "{{ keepz_client_id }}"
     client_secret: "{{ keepz_client_secret }}"
     base_url: "{{ keepz_base_url }}"
-  delegate_to: localhost
   register: keepz
 
 - name: Read the balance with it
@@ -110,7 +109,7 @@ from ansible_collections.vendor.tokens.plugins.module_utils._module import run_t
 
 
 def main():
-    run_token_module(['keepz'])
+    run_token_module('keepz_token')
 
 
 if __name__ == '__main__':

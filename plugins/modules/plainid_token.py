@@ -44,7 +44,6 @@ EXAMPLES = r'''
     client_id: "{{ plainid_client_id }}"
     client_secret: "{{ plainid_client_secret }}"
     region: eu1
-  delegate_to: localhost
   register: plainid
 
 - name: List environments with it
@@ -110,7 +109,7 @@ from ansible_collections.vendor.tokens.plugins.module_utils._module import run_t
 
 
 def main():
-    run_token_module(['plainid'])
+    run_token_module('plainid_token')
 
 
 if __name__ == '__main__':

@@ -68,7 +68,6 @@ EXAMPLES = r'''
     client_id: "{{ pa_client_id }}"
     client_secret: "{{ pa_client_secret }}"
     tsg_id: "1838006364"
-  delegate_to: localhost
   register: pa
 
 - name: List addresses with it
@@ -81,7 +80,6 @@ EXAMPLES = r'''
   vendor.tokens.sase_token:
     provider: checkpoint
     region: eu
-  delegate_to: localhost
 
 - name: Use the fact it sets
   ansible.builtin.uri:
@@ -151,7 +149,7 @@ from ansible_collections.vendor.tokens.plugins.module_utils._module import run_t
 
 
 def main():
-    run_token_module(['paloalto', 'checkpoint'])
+    run_token_module('sase_token')
 
 
 if __name__ == '__main__':

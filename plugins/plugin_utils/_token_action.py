@@ -1,0 +1,104 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 vendor.tokens contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The action plugin every token module runs as: the engine in the controller's worker, never on the host.
+
+A token belongs to the controller, so the task neither connects to its host nor sends it a payload: it works on
+hosts that are down, have no Python or are network devices, and ansible-core has no module arguments or
+environment line to echo at -vvv. The contract is the module's: its argument spec (from _module.py), check mode,
+module_defaults and the action group, the same result.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+
+from ansible.module_utils.errors import AnsibleFallbackNotFound
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+from ansible.plugins.action import ActionBase
+
+from ansible_collections.vendor.tokens.plugins.module_utils._module import (missing_library, module_argument_spec,
+                                                                           token_result)
+from ansible_collections.vendor.tokens.plugins.plugin_utils._untrusted import untrusted
+
+
+def unknown_option_message(module_name, unknown, valid):
+    """Names the unknown options and the closest valid one of each; never their values."""
+    parts = []
+    for name in sorted(unknown):
+        close = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
+        parts.append("unknown option %r%s" % (name, "; did you mean %r?" % close[0] if close else ''))
+    return 'vendor.tokens.%s: %s (valid options: %s)' % (module_name, '; '.join(parts), ', '.join(sorted(valid)))
+
+
+def scrubbed(text, secrets):
+    for secret in secrets:
+        if secret:
+            text = text.replace(str(secret), '********')
+    return text
+
+
+class TokenAction(ActionBase):
+    """Subclasses name the module they run as MODULE."""
+
+    MODULE = None
+    TRANSFERS_FILES = False
+    _requires_connection = False
+    _supports_check_mode = True
+    _supports_async = False
+
+    def run(self, tmp=None, task_vars=None):
+        if self._task.async_val:
+            return dict(failed=True, msg='vendor.tokens.%s runs on the controller and returns as soon as it has the '
+                                         'token; remove async and poll from the task' % self.MODULE)
+        result = super(TokenAction, self).run(tmp, task_vars)
+        del tmp
+
+        argument_spec = module_argument_spec(self.MODULE)
+        args = dict(self._task.args)
+        unknown = set(args) - set(argument_spec)
+        if unknown:
+            result.update(failed=True, msg=unknown_option_message(self.MODULE, unknown, list(argument_spec)))
+            return result
+
+        environment = self._task_environment()
+        for entry in argument_spec.values():
+            if 'fallback' in entry:
+                entry['fallback'] = (self._environment_lookup(environment), entry['fallback'][1])
+        validation = ArgumentSpecValidator(argument_spec).validate(args)
+        if validation.error_messages:
+            result.update(failed=True, msg='vendor.tokens.%s: %s' % (self.MODULE, scrubbed(
+                '; '.join(validation.error_messages), validation._no_log_values)))
+            return result
+
+        missing = missing_library()
+        if missing:
+            result.update(failed=True, msg=missing)
+            return result
+
+        warnings = []
+        result.update(token_result(self.MODULE, validation.validated_parameters, warn=warnings.append))
+        if warnings:
+            result['warnings'] = warnings
+        for name in ('token', 'ansible_facts'):
+            if name in result:
+                result[name] = untrusted(result[name])
+        return result
+
+    def _task_environment(self):
+        """The environment the module would have seen: the controller's, under the task's environment keyword."""
+        environment = dict(os.environ)
+        task_environment = {}
+        self._compute_environment_string(raw_environment_out=task_environment)
+        environment.update((name, str(value)) for name, value in task_environment.items())
+        return environment
+
+    @staticmethod
+    def _environment_lookup(environment):
+        def lookup(*names, **kwargs):
+            for name in names:
+                if environment.get(name):
+                    return environment[name]
+            raise AnsibleFallbackNotFound
+        return lookup
