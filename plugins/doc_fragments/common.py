@@ -77,6 +77,15 @@ options:
       - Seconds the returned token must still live. A cached token closer to its expiry is renewed.
     type: int
     default: 60
+  refusal_ttl:
+    description:
+      - Seconds a refused login (HTTP 400, 401 or 403 to this credential) is remembered in the cache, so that a
+        wrong or rotated secret on many hosts and forks makes one request, not one per host; each of them fails
+        with the vendor's message, how long ago it was refused and when it will be asked again.
+      - The refusal is sealed and keyed like a token, so a corrected secret is asked at once. O(force=true) asks
+        anyway. Timeouts, HTTP 429 and 5xx answers are never remembered. V(0) turns it off; so does O(cache=false).
+    type: int
+    default: 60
 '''
 
     MODULE = r'''
@@ -197,4 +206,12 @@ options:
         key: min_ttl
     vars:
       - name: vendor_tokens_min_ttl
+  refusal_ttl:
+    env:
+      - name: VENDOR_TOKENS_REFUSAL_TTL
+    ini:
+      - section: vendor_tokens
+        key: refusal_ttl
+    vars:
+      - name: vendor_tokens_refusal_ttl
 '''

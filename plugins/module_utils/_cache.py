@@ -48,6 +48,13 @@ def written_here(name):
             and _HEX.issuperset(name[1:17]))
 
 
+def cache_file(name):
+    """Whether a file name is one the cache keeps in its folder: those written_here, and lock files."""
+    if len(name) == 69 and name.endswith('.lock'):
+        return _HEX.issuperset(name[:64])
+    return written_here(name)
+
+
 class TokenCache(object):
     """Encrypted token entries in one folder. Every method swallows I/O and crypto errors."""
 
@@ -67,13 +74,25 @@ class TokenCache(object):
             self._warn_once('the Python package cryptography is not installed')
             return False
         try:
-            os.makedirs(self.directory, mode=0o700, exist_ok=True)
+            try:
+                os.makedirs(self.directory, mode=0o700)
+                return True  # created here, private from the start
+            except FileExistsError:
+                pass
             info = os.stat(self.directory)
             if not is_users(info):
                 self._warn_once('%s belongs to another user' % self.directory)
                 return False
+            # A folder it did not create is never changed: it may be the user's project or a shared folder.
             if info.st_mode & OPEN_TO_OTHERS:
-                os.chmod(self.directory, 0o700)
+                self._warn_once('%s is open to other users (mode %03o); make it private with chmod 700, or set cache_dir '
+                                'or %s to a folder of its own' % (self.directory, info.st_mode & 0o777, ENV_CACHE_DIR))
+                return False
+            strangers = sorted(name for name in os.listdir(self.directory) if not cache_file(name))
+            if strangers:
+                self._warn_once("%s holds files that are not the cache's (%s); set cache_dir or %s to a folder of its "
+                                "own" % (self.directory, ', '.join(strangers[:3]), ENV_CACHE_DIR))
+                return False
             if not os.access(self.directory, os.W_OK | os.X_OK):
                 raise PermissionError('not writable')
         except OSError as exc:

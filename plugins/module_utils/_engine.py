@@ -6,6 +6,8 @@
 options -> cache shortcut for these exact options (_recall.py; a hit ends here)
         -> TokenRequest (validated, before any network I/O, in _request.py)
         -> cache entry of the credential, under its lock -> POST (refresh grant first) -> token record.
+A refused login (400, 401, 403) is stored in the entry for refusal_ttl seconds, so the others waiting on the lock
+fail with it instead of asking again.
 Vendor differences come from the profile table in _profiles.py.
 
 The lookup runs in a new forked worker at every templating, where compiling code is slow, so a hit must compile
@@ -14,6 +16,8 @@ the exception type only when the shortcut misses.
 """
 
 from __future__ import annotations
+
+import time
 
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import profile_for
 from ansible_collections.vendor.tokens.plugins.module_utils._recall import recall, served, shortcut_name
@@ -70,8 +74,14 @@ def _cached_or_fetched(request, cache, key, warn):
         record = fresh(entry)  # another process may have fetched while this one waited
         if record:
             return record
+        if not opts['force']:
+            _raise_remembered_refusal(request, entry)
         refresh_token = opts.get('refresh_token') or (entry or {}).get('refresh_token')
-        record = fetch(request, warn, refresh_token)
+        try:
+            record = fetch(request, warn, refresh_token)
+        except Exception as exc:
+            _remember_refusal(request, cache, key, exc)
+            raise
         if record['expires_in'] < opts['min_ttl']:
             # Otherwise every later task fetches again without a word, and meets the vendor's rate limit.
             warn('%s issued a token that lives %d s, less than min_ttl %d s, so the cache cannot serve it; '
@@ -80,6 +90,44 @@ def _cached_or_fetched(request, cache, key, warn):
         cache.write(key, request.key_material,
                     {'record': record, 'refresh_token': record.get('refresh_token') or refresh_token})
         return record
+
+
+REFUSED_STATUSES = (400, 401, 403)
+
+
+def _remember_refusal(request, cache, key, exc):
+    """Store a refused login (never a transient failure) in the credential's entry for refusal_ttl seconds."""
+    from ansible_collections.vendor.tokens.plugins.module_utils._request import scrub
+    if request.options['refusal_ttl'] <= 0 or getattr(exc, 'status', None) not in REFUSED_STATUSES:
+        return
+    cache.write(key, request.key_material, {'refused': {
+        'at': time.time(), 'status': exc.status, 'url': exc.url, 'message': scrub(exc.message, request.secrets),
+        'vendor_message': scrub(exc.vendor_message, request.secrets) if exc.vendor_message else None}})
+
+
+def _raise_remembered_refusal(request, entry):
+    """Fail with the refusal the entry remembers, while it is younger than refusal_ttl."""
+    from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
+    refused = (entry or {}).get('refused')
+    ttl = request.options['refusal_ttl']
+    if not refused or ttl <= 0:
+        return
+    try:
+        age = max(0, int(time.time() - float(refused['at'])))
+        status, message = int(refused['status']), str(refused['message'])
+    except (KeyError, TypeError, ValueError):
+        return  # not a refusal this version wrote: ask
+    if age >= ttl:
+        return
+    note = ('refused %d s ago and remembered for refusal_ttl %d s: asked again in %d s, or at once with a changed '
+            'credential or force: true' % (age, ttl, ttl - age))
+    vendor_message = refused.get('vendor_message')
+    if vendor_message:
+        vendor_message = '%s (%s)' % (vendor_message, note)
+    else:
+        message = '%s (%s)' % (message, note)
+    raise TokenError(message, vendor=request.profile.name, url=refused.get('url') or request.url, status=status,
+                     vendor_message=vendor_message)
 
 
 def fetch(request, warn, refresh_token=None):

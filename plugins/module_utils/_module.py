@@ -38,6 +38,7 @@ def common_argument_spec():
         cache_dir=dict(type='path'),
         force=dict(type='bool', default=COMMON_DEFAULTS['force']),
         min_ttl=dict(type='int', default=COMMON_DEFAULTS['min_ttl']),
+        refusal_ttl=dict(type='int', default=COMMON_DEFAULTS['refusal_ttl']),
         fact_name=dict(type='str'),
     )
 

@@ -24,6 +24,7 @@ COMMON_DEFAULTS = {
     'cache_dir': None,
     'force': False,
     'min_ttl': 60,
+    'refusal_ttl': 60,
 }
 
 

@@ -73,7 +73,8 @@ def aead(material, salt, key):
 
 
 def open_entry(folder, key, material):
-    """The entry stored under key (a dict), or None for a miss: absent, corrupt, undecryptable or another secret's."""
+    """The entry stored under key (a dict holding a token record or a refusal), or None for a miss: absent,
+    corrupt, undecryptable or another secret's."""
     try:
         with open(os.path.join(folder, key + '.token'), 'rb') as handle:
             sealed = json.loads(handle.read().decode('utf-8'))
@@ -81,7 +82,9 @@ def open_entry(folder, key, material):
             return None
         salt, nonce, data = (base64.b64decode(sealed[name]) for name in ('salt', 'nonce', 'data'))
         entry = json.loads(aead(material, salt, key).decrypt(nonce, data, key.encode('ascii')).decode('utf-8'))
-        return entry if isinstance(entry, dict) and isinstance(entry.get('record'), dict) else None
+        if isinstance(entry, dict) and (isinstance(entry.get('record'), dict) or isinstance(entry.get('refused'), dict)):
+            return entry
+        return None
     except (OSError, ValueError, TypeError, KeyError, AttributeError, InvalidTag):
         return None
 
@@ -103,7 +106,7 @@ def with_time_left(record, now):
 def served(entry, min_ttl, api_url):
     """The entry's record, marked cached, if its token lives at least min_ttl more seconds; else None."""
     now = time.time()
-    if entry and entry['record'].get('expires_at_epoch', 0) - now >= min_ttl:
+    if entry and entry.get('record') and entry['record'].get('expires_at_epoch', 0) - now >= min_ttl:
         record = with_time_left(entry['record'], now)
         record.update(cached=True, api_url=api_url)
         return record

@@ -82,13 +82,13 @@ def build_request(profile, values, describe, warn=None):
         if cred.secret:
             secrets.append(value)
 
-    for name in ('timeout', 'retries', 'min_ttl'):
+    for name in ('timeout', 'retries', 'min_ttl', 'refusal_ttl'):
         try:
             opts[name] = int(opts[name])
         except (TypeError, ValueError):
             raise fail("option '%s' is %r; it must be a whole number" % (name, opts[name]), name)
-    if opts['timeout'] <= 0 or opts['retries'] < 0 or opts['min_ttl'] < 0:
-        raise fail('timeout must be above 0, retries and min_ttl 0 or more', 'timeout')
+    if opts['timeout'] <= 0 or opts['retries'] < 0 or opts['min_ttl'] < 0 or opts['refusal_ttl'] < 0:
+        raise fail('timeout must be above 0, retries, min_ttl and refusal_ttl 0 or more', 'timeout')
     if bool(opts['client_key']) and not opts['client_cert']:
         raise fail("option 'client_key' is set without 'client_cert'; give both or neither", 'client_cert')
 

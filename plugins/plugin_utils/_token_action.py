@@ -18,8 +18,8 @@ from ansible.module_utils.errors import AnsibleFallbackNotFound
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
 
-from ansible_collections.vendor.tokens.plugins.module_utils._module import (missing_library, module_argument_spec,
-                                                                           token_result)
+from ansible_collections.vendor.tokens.plugins.module_utils._module import (
+    missing_library, module_argument_spec, token_result)
 from ansible_collections.vendor.tokens.plugins.plugin_utils._untrusted import untrusted
 
 

@@ -175,11 +175,11 @@ def test_shortcut_in_a_folder_open_to_others_is_not_followed(tmp_path, fake_fetc
         return build_request(*args, **kwargs)
     validated.calls = 0
     monkeypatch.setattr(_request, 'build_request', validated)
-    again = get_token('paloalto', adapter(values(tmp_path)))
-    assert validated.calls == 1 and again['cached'] is True and len(fake_fetch.calls) == 1
-    assert stat.S_IMODE(os.stat(tmp_path / 'cache').st_mode) == 0o700  # the full path closed it again
-    get_token('paloalto', adapter(values(tmp_path)))
-    assert validated.calls == 1
+    warnings = []
+    again = get_token('paloalto', adapter(values(tmp_path)), warn=warnings.append)
+    assert validated.calls == 1 and again['cached'] is False and len(fake_fetch.calls) == 2
+    assert len(warnings) == 1 and 'open to other users' in warnings[0]
+    assert stat.S_IMODE(os.stat(tmp_path / 'cache').st_mode) == 0o777  # not the cache's to change back
 
 
 @pytest.mark.skipif(not hasattr(os, 'geteuid') or os.geteuid() != 0, reason='needs root to give a folder away')
@@ -236,10 +236,10 @@ def test_storing_a_token_prunes_stale_cache_files_only(tmp_path, fake_fetch):
         if name not in fresh:
             os.utime(str(folder / name), (long_ago, long_ago))
     assert [name for name in fresh + stale + foreign if written_here(name)] == fresh + stale
-    assert get_token('paloalto', adapter(values(tmp_path, force=True)))['cached'] is False  # stores a new token
+    just_written = [path for path in folder.iterdir() if path.name in ours and path.suffix == '.token'][0]
+    TokenCache(str(folder)).prune(str(just_written))  # what storing a token runs
     left = sorted(path.name for path in folder.iterdir())
     assert left == sorted(ours + fresh + foreign)
-    assert get_token('paloalto', adapter(values(tmp_path)))['cached'] is True
 
 
 def test_changed_secret_is_a_miss(tmp_path, fake_fetch):
@@ -257,12 +257,92 @@ def test_unwritable_folder_warns_once_and_still_returns_the_token(tmp_path, fake
     assert len(warnings) == 1 and 'token cache disabled' in warnings[0] and SECRET not in warnings[0]
 
 
-def test_loose_folder_permissions_are_tightened(tmp_path):
+@pytest.mark.parametrize('cache_dir', ['', None])
+def test_an_empty_cache_dir_means_the_default(tmp_path, monkeypatch, cache_dir):
+    monkeypatch.setenv('VENDOR_TOKENS_CACHE_DIR', str(tmp_path / 'default'))
+    monkeypatch.chdir(tmp_path)
+    assert TokenCache(cache_dir).directory == str(tmp_path / 'default')
+
+
+def test_a_folder_open_to_others_is_refused_and_left_as_it_is(tmp_path, fake_fetch):
     folder = tmp_path / 'loose'
-    folder.mkdir(mode=0o777)
-    os.chmod(folder, 0o777)
-    assert TokenCache(str(folder)).usable
-    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    folder.mkdir()
+    os.chmod(folder, 0o755)
+    warnings = []
+    record = get_token('paloalto', adapter(values(tmp_path, cache_dir=str(folder))), warn=warnings.append)
+    assert record['cached'] is False and stat.S_IMODE(os.stat(folder).st_mode) == 0o755
+    assert len(warnings) == 1 and 'open to other users' in warnings[0] and 'chmod 700' in warnings[0]
+    assert os.listdir(folder) == []
+
+
+def test_a_folder_holding_other_files_is_refused(tmp_path, fake_fetch):
+    folder = tmp_path / 'project'
+    folder.mkdir(mode=0o700)
+    (folder / 'site.yml').write_text('---')
+    warnings = []
+    get_token('paloalto', adapter(values(tmp_path, cache_dir=str(folder))), warn=warnings.append)
+    assert len(warnings) == 1 and 'site.yml' in warnings[0] and sorted(os.listdir(folder)) == ['site.yml']
+
+
+def test_a_folder_the_cache_creates_is_private(tmp_path, fake_fetch):
+    get_token('paloalto', adapter(values(tmp_path, cache_dir=str(tmp_path / 'new' / 'cache'))))
+    assert stat.S_IMODE(os.stat(tmp_path / 'new' / 'cache').st_mode) == 0o700
+    get_token('paloalto', adapter(values(tmp_path, cache_dir=str(tmp_path / 'new' / 'cache'))))
+    assert len(fake_fetch.calls) == 1  # its own entries, shortcuts and locks are no strangers
+
+
+class Refusing(object):
+    """Stands in for the HTTP request: the vendor refuses with status, echoing the secret it was sent."""
+
+    def __init__(self, status=401):
+        self.calls = 0
+        self.status = status
+
+    def __call__(self, request, warn, refresh_token=None):
+        self.calls += 1
+        raise TokenError('the vendor refused the credentials', vendor='paloalto', url=request.url, status=self.status,
+                         vendor_message='invalid_client: bad secret %s' % SECRET)
+
+
+def test_a_refused_login_is_remembered_and_asked_once(tmp_path, monkeypatch):
+    refusing = Refusing()
+    monkeypatch.setattr(_engine, 'fetch', refusing)
+    for _ in range(3):
+        with pytest.raises(TokenError) as caught:
+            get_token('paloalto', adapter(values(tmp_path)))
+    text = str(caught.value)
+    assert refusing.calls == 1 and caught.value.status == 401
+    assert 'invalid_client: bad secret' in text and 'refused 0 s ago' in text and 'asked again in 60 s' in text
+    assert SECRET not in text
+    for path in (tmp_path / 'cache').iterdir():
+        assert SECRET.encode() not in path.read_bytes()
+
+
+def test_a_remembered_refusal_gives_way_to_force_a_new_secret_and_time(tmp_path, monkeypatch):
+    refusing = Refusing()
+    monkeypatch.setattr(_engine, 'fetch', refusing)
+    with pytest.raises(TokenError):
+        get_token('paloalto', adapter(values(tmp_path)))
+    for changes in ({'force': True}, {'client_secret': 'corrected-secret'}):
+        with pytest.raises(TokenError):
+            get_token('paloalto', adapter(values(tmp_path, **changes)))
+    assert refusing.calls == 3
+    later = time.time() + 61
+    monkeypatch.setattr(_engine.time, 'time', lambda: later)
+    with pytest.raises(TokenError) as caught:
+        get_token('paloalto', adapter(values(tmp_path)))
+    assert refusing.calls == 4 and 'ago' not in str(caught.value)
+
+
+@pytest.mark.parametrize('status, changes', [(503, {}), (429, {}), (None, {}), (401, {'refusal_ttl': 0}),
+                                             (401, {'cache': False})])
+def test_transient_failures_and_a_zero_refusal_ttl_are_not_remembered(tmp_path, monkeypatch, status, changes):
+    refusing = Refusing(status)
+    monkeypatch.setattr(_engine, 'fetch', refusing)
+    for _ in range(2):
+        with pytest.raises(TokenError):
+            get_token('paloalto', adapter(values(tmp_path, **changes)))
+    assert refusing.calls == 2
 
 
 def test_missing_jmespath_is_named_before_any_request(tmp_path, monkeypatch):
