@@ -349,12 +349,15 @@ _raw:
   elements: raw
 """
 
+import os
+
 from ansible.errors import AnsibleError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.vendor.tokens.plugins.module_utils._engine import get_token
-from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
+from ansible_collections.vendor.tokens.plugins.module_utils._options import (
+    OptionAdapter, unknown_options_message, without_empty_settings)
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import COMMON_DEFAULTS, PROFILES, Credential, profile_for
 from ansible_collections.vendor.tokens.plugins.plugin_utils._untrusted import untrusted
 
@@ -376,6 +379,11 @@ _KEYWORD_OPTIONS = {'auth_url': 'str', 'api_url': 'str', 'force': 'bool', 'clien
                     'password': 'str', 'base_url': 'str'}
 
 
+def shared_environment_variable(name):
+    """The environment variable of a shared option."""
+    return 'VENDOR_TOKENS_%s' % name.upper()
+
+
 def option_definitions():
     """The options in DOCUMENTATION, as Ansible's config manager holds them, built from the profile table.
 
@@ -389,7 +397,7 @@ def option_definitions():
     for name, kind in _KEYWORD_OPTIONS.items():
         options[name] = {'type': kind}
     for name, kind in _SHARED_OPTIONS.items():
-        options[name] = {'type': kind, 'env': [{'name': 'VENDOR_TOKENS_%s' % name.upper()}],
+        options[name] = {'type': kind, 'env': [{'name': shared_environment_variable(name)}],
                          'ini': [{'section': 'vendor_tokens', 'key': name}], 'vars': [{'name': 'vendor_tokens_%s' % name}]}
     options['force']['vars'] = [{'name': 'vendor_tokens_force'}]
     for name, value in COMMON_DEFAULTS.items():
@@ -440,7 +448,22 @@ class LookupModule(LookupBase):
         prefixes = tuple('vendor_tokens_%s_' % vendor for vendor in vendors)
         own_vars = dict((name, self._templar.template(value)) for name, value in variables.items()
                         if name in shared or name.startswith(prefixes))
+        own_vars, kwargs = without_empty_settings(own_vars), without_empty_settings(kwargs)
         self.set_options(var_options=own_vars, direct=kwargs)
+        unknown = [name for name in kwargs if name not in self._options]
+        if unknown:
+            raise AnsibleError(unknown_options_message("lookup('vendor.tokens.token')", unknown,
+                                                       [name for name in self._options if name != '_terms']))
+        self._unset_empty_environment(kwargs, own_vars)
         output = _OUTPUTS[self.get_option('output')]
         adapter = OptionAdapter.from_lookup(self)
         return [output(get_token(vendor, adapter, warn=display.warning)) for vendor in vendors]
+
+    def _unset_empty_environment(self, kwargs, own_vars):
+        """A shared setting read from an empty environment variable is not set (Ansible would resolve an empty
+        path to the current folder, and an empty boolean to false)."""
+        for name in _SHARED_OPTIONS:
+            variable = shared_environment_variable(name)
+            if (os.environ.get(variable, 'set').strip() == '' and name not in kwargs
+                    and 'vendor_tokens_%s' % name not in own_vars):
+                self.set_option(name, COMMON_DEFAULTS[name])

@@ -138,6 +138,10 @@ def post(url, vendor, data=None, json_body=None, auth=None, validate_certs=True,
         raise fail('the connection failed after %d retries (%s)' % (retries, _reason(exc)))
     except requests.exceptions.RequestException as exc:
         raise fail('the request failed (%s: %s)' % (type(exc).__name__, _reason(exc)))
+    except UnicodeError as exc:
+        # Its text quotes the character and its position, which may be a secret's.
+        raise fail('the request could not be encoded (%s): an option holds characters that cannot be sent'
+                   % type(exc).__name__)
     except (OSError, ValueError) as exc:
         raise fail('the request could not be made (%s: %s); check client_cert, client_key and ca_path'
                    % (type(exc).__name__, exc))

@@ -12,6 +12,25 @@ from __future__ import annotations
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import COMMON_DEFAULTS, credential
 
 
+def unknown_options_message(plugin, unknown, valid):
+    """Names each unknown option and the closest valid one; never their values."""
+    import difflib  # only on this error: the lookup's hit path stays light
+    parts = []
+    for name in sorted(unknown):
+        close = difflib.get_close_matches(name, list(valid), n=1, cutoff=0.6)
+        parts.append("unknown option %r%s" % (name, "; did you mean %r?" % close[0] if close else ''))
+    return '%s: %s (valid options: %s)' % (plugin, '; '.join(parts), ', '.join(sorted(valid)))
+
+
+def without_empty_settings(values):
+    """values without the shared settings given as empty or blank strings: an empty setting means not set.
+
+    Credentials are kept, so that an empty one is refused as empty rather than filled from another source.
+    """
+    return dict((name, value) for name, value in values.items()
+                if not (name in COMMON_DEFAULTS and isinstance(value, str) and not value.strip()))
+
+
 class OptionAdapter(object):
     """Option values for one vendor from any source, and how a user sets each option (for messages)."""
 

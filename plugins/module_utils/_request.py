@@ -57,7 +57,8 @@ def build_request(profile, values, describe, warn=None):
         return TokenError(message, vendor=profile.name, option=name)
 
     opts = dict(COMMON_DEFAULTS)
-    opts.update((key, value) for key, value in values.items() if value is not None)
+    opts.update((key, value) for key, value in values.items()
+                if value is not None and not (key in COMMON_DEFAULTS and isinstance(value, str) and not value.strip()))
     secrets = []
     for cred in profile.credentials:
         value = opts.get(cred.name)
@@ -112,7 +113,8 @@ def build_request(profile, values, describe, warn=None):
     auth = None
     mode = opts.get('client_auth') or profile.client_auth
     if mode == 'basic':
-        auth = (opts['client_id'], opts['client_secret'])
+        # UTF-8 (RFC 7617), sent as given, not form-encoded first: requests would encode as Latin-1.
+        auth = (opts['client_id'].encode('utf-8'), opts['client_secret'].encode('utf-8'))
     elif mode == 'body':
         fields['client_id'] = opts['client_id']
         fields['client_secret'] = opts['client_secret']

@@ -11,7 +11,6 @@ module_defaults and the action group, the same result.
 
 from __future__ import annotations
 
-import difflib
 import os
 
 from ansible.module_utils.errors import AnsibleFallbackNotFound
@@ -20,16 +19,8 @@ from ansible.plugins.action import ActionBase
 
 from ansible_collections.vendor.tokens.plugins.module_utils._module import (
     missing_library, module_argument_spec, token_result)
+from ansible_collections.vendor.tokens.plugins.module_utils._options import unknown_options_message, without_empty_settings
 from ansible_collections.vendor.tokens.plugins.plugin_utils._untrusted import untrusted
-
-
-def unknown_option_message(module_name, unknown, valid):
-    """Names the unknown options and the closest valid one of each; never their values."""
-    parts = []
-    for name in sorted(unknown):
-        close = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
-        parts.append("unknown option %r%s" % (name, "; did you mean %r?" % close[0] if close else ''))
-    return 'vendor.tokens.%s: %s (valid options: %s)' % (module_name, '; '.join(parts), ', '.join(sorted(valid)))
 
 
 def scrubbed(text, secrets):
@@ -56,10 +47,11 @@ class TokenAction(ActionBase):
         del tmp
 
         argument_spec = module_argument_spec(self.MODULE)
-        args = dict(self._task.args)
+        args = without_empty_settings(self._task.args)
         unknown = set(args) - set(argument_spec)
         if unknown:
-            result.update(failed=True, msg=unknown_option_message(self.MODULE, unknown, list(argument_spec)))
+            result.update(failed=True, msg=unknown_options_message('vendor.tokens.%s' % self.MODULE, unknown,
+                                                                   argument_spec))
             return result
 
         environment = self._task_environment()

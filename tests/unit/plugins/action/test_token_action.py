@@ -12,6 +12,7 @@ from unittest.mock import MagicMock
 import pytest
 
 from ansible_collections.vendor.tokens.plugins.module_utils._module import module_argument_spec, module_profiles
+from ansible_collections.vendor.tokens.plugins.module_utils._options import unknown_options_message
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import PROFILES
 from ansible_collections.vendor.tokens.plugins.plugin_utils import _token_action
 
@@ -53,8 +54,8 @@ def test_a_misspelled_option_is_named_with_the_closest_one_and_never_its_value()
 
 
 def test_an_option_far_from_any_is_named_without_a_guess():
-    message = _token_action.unknown_option_message('keepz_token', {'zzzz'}, ['client_id', 'client_secret'])
-    assert "unknown option 'zzzz' (valid options: client_id, client_secret)" in message
+    message = unknown_options_message('vendor.tokens.keepz_token', {'zzzz'}, ['client_id', 'client_secret'])
+    assert message == "vendor.tokens.keepz_token: unknown option 'zzzz' (valid options: client_id, client_secret)"
 
 
 def test_a_validation_error_never_quotes_a_secret(monkeypatch):

@@ -307,9 +307,10 @@ class Refusing(object):
 def test_a_refused_login_is_remembered_and_asked_once(tmp_path, monkeypatch):
     refusing = Refusing()
     monkeypatch.setattr(_engine, 'fetch', refusing)
-    for _ in range(3):
+    for attempt in range(3):
         with pytest.raises(TokenError) as caught:
             get_token('paloalto', adapter(values(tmp_path)))
+        assert refusing.calls == 1, 'attempt %d asked again' % attempt
     text = str(caught.value)
     assert refusing.calls == 1 and caught.value.status == 401
     assert 'invalid_client: bad secret' in text and 'refused 0 s ago' in text and 'asked again in 60 s' in text
@@ -339,10 +340,10 @@ def test_a_remembered_refusal_gives_way_to_force_a_new_secret_and_time(tmp_path,
 def test_transient_failures_and_a_zero_refusal_ttl_are_not_remembered(tmp_path, monkeypatch, status, changes):
     refusing = Refusing(status)
     monkeypatch.setattr(_engine, 'fetch', refusing)
-    for _ in range(2):
+    for attempt in range(2):
         with pytest.raises(TokenError):
             get_token('paloalto', adapter(values(tmp_path, **changes)))
-    assert refusing.calls == 2
+        assert refusing.calls == attempt + 1
 
 
 def test_missing_jmespath_is_named_before_any_request(tmp_path, monkeypatch):

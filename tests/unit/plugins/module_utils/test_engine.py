@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
-from ansible_collections.vendor.tokens.plugins.module_utils._profiles import PROFILES, find_profile, profile_for, vendor_names
+from ansible_collections.vendor.tokens.plugins.module_utils._profiles import (
+    COMMON_DEFAULTS, PROFILES, find_profile, profile_for, vendor_names)
 from ansible_collections.vendor.tokens.plugins.module_utils._request import build_request, scrub
 
 KEEPZ_ID = '0f8fad5b-d9cb-4fcf-a6d5-3b5a0c1e8f11'
@@ -36,7 +37,7 @@ def test_every_vendor_has_a_good_example():
 
 @pytest.mark.parametrize('vendor, url, api_url, fields, auth', [
     ('paloalto', 'https://auth.apps.paloaltonetworks.com/oauth2/access_token', 'https://api.sase.paloaltonetworks.com',
-     {'grant_type': 'client_credentials', 'scope': 'tsg_id:1838006364'}, ('sa@1.iam', 'pa-secret')),
+     {'grant_type': 'client_credentials', 'scope': 'tsg_id:1838006364'}, (b'sa@1.iam', b'pa-secret')),
     ('checkpoint', 'https://api.perimeter81.com/api/v1/auth/authorize', 'https://api.perimeter81.com/api/rest',
      {'grantType': 'api_key', 'apiKey': 'cp-key'}, None),
     ('forticasb', 'https://www.forticasb.com/api/v1/auth/token', 'https://www.forticasb.com/api/v1',
@@ -130,3 +131,54 @@ def test_profile_rows_are_complete(profile):
     assert profile.fact_name == '%s_token' % profile.name
     envs = [cred.env for cred in profile.credentials if cred.env]
     assert all(env.startswith(profile.name.upper()) for env in envs)
+
+
+AWKWARD_SECRET = 'PA-' + '\u00fcn\u00ef\u20ac' + '-s3cret:%&+= x'  # beyond Latin-1, and URL-special
+
+
+def test_basic_credentials_are_utf8_as_given():
+    import base64
+
+    import requests
+    request = build('paloalto', client_secret=AWKWARD_SECRET)
+    prepared = requests.Request('POST', request.url, data=request.fields, auth=request.auth).prepare()
+    sent = base64.b64decode(prepared.headers['Authorization'].split()[1]).decode('utf-8')
+    assert sent == 'sa@1.iam:' + AWKWARD_SECRET
+
+
+def test_form_and_json_bodies_carry_any_secret():
+    import json
+    from urllib.parse import parse_qs
+
+    import requests
+    body = build('paloalto', client_secret=AWKWARD_SECRET, client_auth='body').fields
+    prepared = requests.Request('POST', 'https://x.test/', data=body).prepare()
+    assert parse_qs(prepared.body)['client_secret'] == [AWKWARD_SECRET]
+    keepz = build('keepz', client_secret=AWKWARD_SECRET).fields
+    prepared = requests.Request('POST', 'https://x.test/', json=keepz).prepare()
+    assert json.loads(prepared.body)['client_secret'] == AWKWARD_SECRET
+
+
+def test_an_encoding_failure_never_quotes_the_request(monkeypatch):
+    from ansible_collections.vendor.tokens.plugins.module_utils import _http
+
+    def refuse(*args, **kwargs):
+        raise UnicodeEncodeError('latin-1', AWKWARD_SECRET, 4, 5, 'ordinal not in range(256)')
+    monkeypatch.setattr(_http.session(3, 5.0), 'post', refuse)
+    with pytest.raises(TokenError) as caught:
+        _http.post('https://x.test/token', 'paloalto', data={'client_secret': AWKWARD_SECRET}, timeout=5)
+    text = str(caught.value)
+    assert 'could not be encoded (UnicodeEncodeError)' in text
+    assert '\u00ef' not in text and 'position' not in text and 's3cret' not in text
+
+
+@pytest.mark.parametrize('setting', ['cache_dir', 'auth_url', 'ca_path', 'timeout', 'validate_certs'])
+def test_an_empty_shared_setting_means_its_default(setting):
+    request = build('paloalto', **{setting: '  '})
+    assert request.options[setting] == COMMON_DEFAULTS[setting]
+
+
+def test_an_empty_credential_is_refused_as_empty():
+    with pytest.raises(TokenError) as caught:
+        build('paloalto', client_secret='')
+    assert "option 'client_secret' is empty" in str(caught.value)
