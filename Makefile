@@ -11,6 +11,14 @@ ANSIBLE_TEST := cd $(COLLECTION) && $(BIN)/ansible-test
 EMULATOR := tests/integration/targets/setup_emulator/files/vendor_emulator.py
 EMULATOR_DIR ?= $(or $(TMPDIR),/tmp)/vendor-tokens-emulator
 
+# Whatever the tools write to a home folder (ansible-test's pip bootstrap and venvs, ansible-lint's collection
+# install, pip's cache, Ansible's tmp, the token cache) goes under build/home, so the user's own home is never
+# read for installed collections nor overwritten.
+USER_HOME := $(HOME)
+export PYENV_ROOT ?= $(USER_HOME)/.pyenv
+export HOME := $(CURDIR)/$(BUILD)/home
+$(shell mkdir -p $(HOME))
+
 .PHONY: test demo venv layout sanity units integration lint package matrix bench clean
 
 test: sanity lint units integration package demo matrix
@@ -21,7 +29,7 @@ DEMO := $(BUILD)/demo
 demo: venv
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(BIN)/ansible-galaxy collection build --force --output-path $(DEMO) . >/dev/null
-	$(BIN)/ansible-galaxy collection install --force -p $(DEMO)/collections $(DEMO)/vendor-tokens-*.tar.gz >/dev/null
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(DEMO)/collections $(BIN)/ansible-galaxy collection install --force -p $(DEMO)/collections $(DEMO)/vendor-tokens-*.tar.gz >/dev/null
 	$(BIN)/python $(EMULATOR) --detach --state-dir $(CURDIR)/$(DEMO)/emulator >/dev/null
 	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(DEMO)/collections VENDOR_TOKENS_CACHE_DIR=$(CURDIR)/$(DEMO)/cache \
 	  ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_DISPLAY_SKIPPED_HOSTS=false ANSIBLE_DISPLAY_OK_HOSTS=false \

@@ -448,22 +448,22 @@ class LookupModule(LookupBase):
         prefixes = tuple('vendor_tokens_%s_' % vendor for vendor in vendors)
         own_vars = dict((name, self._templar.template(value)) for name, value in variables.items()
                         if name in shared or name.startswith(prefixes))
-        own_vars, kwargs = without_empty_settings(own_vars), without_empty_settings(kwargs)
+        own_vars, kwargs = without_empty_settings(own_vars, 'vendor_tokens_'), without_empty_settings(kwargs)
         self.set_options(var_options=own_vars, direct=kwargs)
         unknown = [name for name in kwargs if name not in self._options]
         if unknown:
-            raise AnsibleError(unknown_options_message("lookup('vendor.tokens.token')", unknown,
-                                                       [name for name in self._options if name != '_terms']))
-        self._unset_empty_environment(kwargs, own_vars)
+            raise AnsibleError(unknown_options_message(
+                "lookup('vendor.tokens.token')", unknown, [name for name in self._options if name != '_terms'],
+                listed=False) + '; ansible-doc -t lookup vendor.tokens.token lists its options')
+        unset = self._set_by_empty_environment(kwargs, own_vars)
         output = _OUTPUTS[self.get_option('output')]
-        adapter = OptionAdapter.from_lookup(self)
+        adapter = OptionAdapter.from_lookup(self, unset)
         return [output(get_token(vendor, adapter, warn=display.warning)) for vendor in vendors]
 
-    def _unset_empty_environment(self, kwargs, own_vars):
-        """A shared setting read from an empty environment variable is not set (Ansible would resolve an empty
-        path to the current folder, and an empty boolean to false)."""
-        for name in _SHARED_OPTIONS:
-            variable = shared_environment_variable(name)
-            if (os.environ.get(variable, 'set').strip() == '' and name not in kwargs
-                    and 'vendor_tokens_%s' % name not in own_vars):
-                self.set_option(name, COMMON_DEFAULTS[name])
+    @staticmethod
+    def _set_by_empty_environment(kwargs, own_vars):
+        """The shared settings that only an empty environment variable sets, which therefore are not set
+        (Ansible would resolve an empty path to the current folder, and an empty boolean to false)."""
+        return frozenset(name for name in _SHARED_OPTIONS
+                         if os.environ.get(shared_environment_variable(name), 'set').strip() == ''
+                         and name not in kwargs and 'vendor_tokens_%s' % name not in own_vars)

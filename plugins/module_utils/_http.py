@@ -6,14 +6,17 @@
 from __future__ import annotations
 
 import email.utils
+import os
 import time
+import warnings
+from urllib.parse import urlsplit
 
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 
 try:
     import requests
     from requests.adapters import HTTPAdapter
-    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
+    from urllib3.exceptions import ConnectTimeoutError, InsecureRequestWarning, NewConnectionError, ReadTimeoutError
     from urllib3.util.retry import Retry
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
@@ -21,6 +24,7 @@ except ImportError as exc:  # pragma: no cover - reported by the callers with mi
     HAS_REQUESTS = False
     REQUESTS_IMPORT_ERROR = exc
     Retry = object
+    InsecureRequestWarning = Warning
 
 # 429 and the 5xx that mean "try again"; 400/401/403 never are.
 RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
@@ -103,17 +107,23 @@ def post(url, vendor, data=None, json_body=None, auth=None, validate_certs=True,
     if not HAS_REQUESTS:
         raise TokenError('the Python package requests is needed to request a token (%s); install it on the controller'
                          % REQUESTS_IMPORT_ERROR, vendor=vendor, url=url)
-    verify = (ca_path or True) if validate_certs else False
+    verify = ca_bundle(ca_path) if validate_certs else False
     cert = (client_cert, client_key) if client_cert and client_key else client_cert
     http = session(retries, float(timeout))
+    proxy = proxy_address(url)
 
     def fail(message, status=None):
+        if proxy and status is None:
+            message = '%s (through the proxy %s; HTTPS_PROXY, ALL_PROXY and NO_PROXY choose it)' % (message, proxy)
         return TokenError(message, vendor=vendor, url=url, status=status)
 
     try:
-        response = http.post(url, data=data, json=json_body, auth=auth, verify=verify, cert=cert,
-                             timeout=(timeout, timeout), allow_redirects=False,
-                             headers={'Accept': 'application/json'})
+        with warnings.catch_warnings():
+            # validate_certs: false is warned about once by the engine, not by urllib3 at every request.
+            warnings.simplefilter('ignore', InsecureRequestWarning)
+            response = http.post(url, data=data, json=json_body, auth=auth, verify=verify, cert=cert,
+                                 timeout=(timeout, timeout), allow_redirects=False,
+                                 headers={'Accept': 'application/json'})
         received_at = time.time()
         text = response.text
     except RetryAfterTooLong as exc:
@@ -122,6 +132,8 @@ def post(url, vendor, data=None, json_body=None, auth=None, validate_certs=True,
     except requests.exceptions.SSLError as exc:
         raise fail('TLS failed (%s); set ca_path to the CA bundle that signed the server certificate, '
                    'or check the host name in the URL' % _reason(exc))
+    except requests.exceptions.ProxyError as exc:
+        raise fail('the proxy failed after %d retries (%s)' % (retries, _proxy_reason(exc)))
     except requests.exceptions.ConnectTimeout:
         raise fail('could not connect within %s s (after %d retries)' % (timeout, retries))
     except requests.exceptions.ReadTimeout:
@@ -147,6 +159,38 @@ def post(url, vendor, data=None, json_body=None, auth=None, validate_certs=True,
                    % (type(exc).__name__, exc))
     return Answer(response.status_code, text, response.headers.get('Content-Type', ''), received_at,
                   response.headers.get('Location'))
+
+
+def ca_bundle(ca_path):
+    """What verifies the server: ca_path, else the bundle REQUESTS_CA_BUNDLE or CURL_CA_BUNDLE names (how a
+    corporate CA is usually given), else the bundle requests ships. Chosen here, so the rule is this one."""
+    return ca_path or os.environ.get('REQUESTS_CA_BUNDLE') or os.environ.get('CURL_CA_BUNDLE') or True
+
+
+def proxy_address(url):
+    """host:port of the proxy the environment sets for url (NO_PROXY honoured), without its credentials; or None."""
+    try:
+        proxy = requests.utils.select_proxy(url, requests.utils.get_environ_proxies(url))
+        if not proxy:
+            return None
+        parts = urlsplit(proxy if '://' in proxy else 'http://' + proxy)
+        return '%s:%s' % (parts.hostname, parts.port or (443 if parts.scheme == 'https' else 80))
+    except (ValueError, TypeError, AttributeError):
+        return 'set in the environment'
+
+
+def _proxy_reason(exc):
+    """Why a proxy failed, in a few words (urllib3 nests reprs that hold the whole connection object)."""
+    import re
+    text = str(exc)
+    found = re.search(r'\[Errno -?\d+\] ([^"\')\]]+)', text)
+    if found:
+        return found.group(1).strip().lower()
+    for words in ('timed out', 'Tunnel connection failed: [^"\')]+', 'Remote end closed connection without response'):
+        found = re.search(words, text)
+        if found:
+            return found.group(0).lower()
+    return 'it closed or refused the connection'
 
 
 def _innermost(exc):

@@ -12,23 +12,26 @@ from __future__ import annotations
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import COMMON_DEFAULTS, credential
 
 
-def unknown_options_message(plugin, unknown, valid):
-    """Names each unknown option and the closest valid one; never their values."""
+def unknown_options_message(plugin, unknown, valid, listed=True):
+    """Names each unknown option and the closest valid one (and all valid ones when listed); never their values."""
     import difflib  # only on this error: the lookup's hit path stays light
     parts = []
     for name in sorted(unknown):
         close = difflib.get_close_matches(name, list(valid), n=1, cutoff=0.6)
         parts.append("unknown option %r%s" % (name, "; did you mean %r?" % close[0] if close else ''))
+    if not listed:
+        return '%s: %s' % (plugin, '; '.join(parts))
     return '%s: %s (valid options: %s)' % (plugin, '; '.join(parts), ', '.join(sorted(valid)))
 
 
-def without_empty_settings(values):
-    """values without the shared settings given as empty or blank strings: an empty setting means not set.
-
-    Credentials are kept, so that an empty one is refused as empty rather than filled from another source.
+def without_empty_settings(values, prefix=''):
+    """values without the shared settings (named prefix + option) given as empty or blank strings: an empty
+    setting means not set. Credentials are kept, so that an empty one is refused as empty rather than filled
+    from another source.
     """
     return dict((name, value) for name, value in values.items()
-                if not (name in COMMON_DEFAULTS and isinstance(value, str) and not value.strip()))
+                if not (name[len(prefix):] in COMMON_DEFAULTS and name.startswith(prefix) and isinstance(value, str)
+                        and not value.strip()))
 
 
 class OptionAdapter(object):
@@ -53,9 +56,12 @@ class OptionAdapter(object):
         return cls(lambda profile, name: params.get(name), describe or describe_option)
 
     @classmethod
-    def from_lookup(cls, plugin):
-        """Keyword > vendor-prefixed option (which Ansible reads from keyword, variable, environment or ini)."""
+    def from_lookup(cls, plugin, unset=frozenset()):
+        """Keyword > vendor-prefixed option (which Ansible reads from keyword, variable, environment or ini);
+        names in unset are not set, whatever Ansible resolved for them."""
         def get_option(profile, name):
+            if name in unset:
+                return None
             value = plugin.get_option(name) if plugin.has_option(name) else None
             prefixed = '%s_%s' % (profile.name, name)
             if value is None and plugin.has_option(prefixed):

@@ -103,6 +103,10 @@ def build_request(profile, values, describe, warn=None):
 
     url = opts['auth_url'] or _fill(profile, profile.auth_url, variables, describe)
     _check_url(profile, 'auth_url', url, opts['validate_certs'], warn)
+    if not opts['validate_certs'] and url.startswith('https://'):
+        # The same text every time, so that Ansible shows it once per run however many tasks and forks fetch.
+        warn('%s: validate_certs is false, so the TLS certificate of %s is not verified; give ca_path instead'
+             % (profile.name, url))
     api_url = opts['api_url'] or _fill(profile, profile.api_url, variables, None)
     if not api_url:
         parts = urlsplit(url)

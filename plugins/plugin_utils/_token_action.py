@@ -11,6 +11,7 @@ module_defaults and the action group, the same result.
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 from ansible.module_utils.errors import AnsibleFallbackNotFound
@@ -21,6 +22,18 @@ from ansible_collections.vendor.tokens.plugins.module_utils._module import (
     missing_library, module_argument_spec, token_result)
 from ansible_collections.vendor.tokens.plugins.module_utils._options import unknown_options_message, without_empty_settings
 from ansible_collections.vendor.tokens.plugins.plugin_utils._untrusted import untrusted
+
+
+@contextlib.contextmanager
+def environ(environment):
+    """os.environ as environment for the duration (this worker process runs one task), then as it was."""
+    saved = dict(os.environ)
+    os.environ.update(environment)
+    try:
+        yield
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
 
 
 def scrubbed(text, secrets):
@@ -70,7 +83,8 @@ class TokenAction(ActionBase):
             return result
 
         warnings = []
-        result.update(token_result(self.MODULE, validation.validated_parameters, warn=warnings.append))
+        with environ(environment):  # proxies and CA bundles the task's environment names reach the request too
+            result.update(token_result(self.MODULE, validation.validated_parameters, warn=warnings.append))
         if warnings:
             result['warnings'] = warnings
         for name in ('token', 'ansible_facts'):

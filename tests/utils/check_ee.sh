@@ -7,7 +7,9 @@ bin="$(cd "$(dirname "$0")/../.." && pwd)/.venv/bin"
 scratch="$(mktemp -d)"
 trap 'rm -rf "${scratch}"' EXIT
 
-"${bin}/ansible-galaxy" collection install -p "${scratch}/collections" "${tarball}" >/dev/null 2>&1
+# Its own collections path and --force: a vendor.tokens already installed elsewhere must not satisfy the install.
+ANSIBLE_COLLECTIONS_PATH="${scratch}/collections" \
+  "${bin}/ansible-galaxy" collection install --force -p "${scratch}/collections" "${tarball}" >/dev/null 2>&1
 "${bin}/ansible-builder" introspect --sanitize "${scratch}/collections" > "${scratch}/introspect.txt"
 for requirement in requests jmespath cryptography "python3 \[platform:rpm\]"; do
   grep -q "${requirement}" "${scratch}/introspect.txt" || {

@@ -19,7 +19,8 @@ import sys
 # which callbacks and error context echo, does not hold them.
 SECRETS = (
     'emulator-pa-secret', 'emulator-cp-api-key', 'emulator-fc-password', 'emulator-plainid-secret',
-    'emulator-keepz-secret', 'wrong-secret-value-8d1f', 'wrong-keyword-secret',
+    'emulator-keepz-secret', 'wrong-secret-value-8d1f', 'wrong-keyword-secret', 'refused-secret-5b7e',
+    'proxy-secret-2c4d', 'PA-\u00fcn\u00ef\u20ac-s3cret', '\u00fcn\u00ef\u20ac',
 ) + tuple('concurrency-secret-%d' % number for number in range(1, 51))
 JWT = re.compile(r'eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}')
 ERROR_OR_WARNING = re.compile(r'^\s*(\[ERROR\]|\[WARNING\]|ERROR|WARNING|fatal:|failed:|FATAL)|"msg":|"warnings":')
