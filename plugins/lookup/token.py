@@ -443,6 +443,13 @@ class LookupModule(LookupBase):
 
     def _tokens(self, terms, variables, kwargs):
         vendors = [profile_for(term).name for term in terms]
+        adapter = self.settings(vendors, variables, kwargs)
+        output = _OUTPUTS[self.get_option('output')]
+        return [output(get_token(vendor, adapter, warn=display.warning)) for vendor in vendors]
+
+    def settings(self, vendors, variables, kwargs):
+        """An OptionAdapter over the settings of these vendors: keywords, then the variables, environment
+        variables and ansible.cfg entries this lookup documents. The token modules read the same settings."""
         # Variables reach a lookup untemplated: template those these vendors read, before path options resolve.
         shared = set('vendor_tokens_%s' % name for name in list(_SHARED_OPTIONS) + ['force'])
         prefixes = tuple('vendor_tokens_%s_' % vendor for vendor in vendors)
@@ -455,10 +462,7 @@ class LookupModule(LookupBase):
             raise AnsibleError(unknown_options_message(
                 "lookup('vendor.tokens.token')", unknown, [name for name in self._options if name != '_terms'],
                 listed=False) + '; ansible-doc -t lookup vendor.tokens.token lists its options')
-        unset = self._set_by_empty_environment(kwargs, own_vars)
-        output = _OUTPUTS[self.get_option('output')]
-        adapter = OptionAdapter.from_lookup(self, unset)
-        return [output(get_token(vendor, adapter, warn=display.warning)) for vendor in vendors]
+        return OptionAdapter.from_lookup(self, self._set_by_empty_environment(kwargs, own_vars))
 
     @staticmethod
     def _set_by_empty_environment(kwargs, own_vars):

@@ -34,6 +34,18 @@ def without_empty_settings(values, prefix=''):
                         and not value.strip()))
 
 
+def describe_setting(profile, name):
+    """How a user of a token module or role sets an option: the option, its environment variable, its
+    vendor_tokens_* variable and its ansible.cfg entry (the settings the lookup documents)."""
+    cred = credential(profile, name)
+    setting = '%s_%s' % (profile.name, name) if cred or name in ('auth_url', 'api_url') else name
+    sources = ['environment variable %s' % cred.env] if cred and cred.env else []
+    if not cred and name not in ('auth_url', 'api_url', 'force'):
+        sources.append('environment variable VENDOR_TOKENS_%s' % name.upper())
+    sources.append('variable vendor_tokens_%s' % setting)
+    return "option '%s' (or %s, or %s in [vendor_tokens] of ansible.cfg)" % (name, ', '.join(sources), setting)
+
+
 class OptionAdapter(object):
     """Option values for one vendor from any source, and how a user sets each option (for messages)."""
 

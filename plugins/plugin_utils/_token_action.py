@@ -14,13 +14,15 @@ from __future__ import annotations
 import contextlib
 import os
 
-from ansible.module_utils.errors import AnsibleFallbackNotFound
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
+from ansible.plugins.loader import lookup_loader
 
 from ansible_collections.vendor.tokens.plugins.module_utils._module import (
-    missing_library, module_argument_spec, token_result)
-from ansible_collections.vendor.tokens.plugins.module_utils._options import unknown_options_message, without_empty_settings
+    missing_library, module_argument_spec, module_profiles, token_result)
+from ansible_collections.vendor.tokens.plugins.module_utils._options import (
+    describe_setting, unknown_options_message, without_empty_settings)
+from ansible_collections.vendor.tokens.plugins.module_utils._profiles import find_profile
 from ansible_collections.vendor.tokens.plugins.plugin_utils._untrusted import untrusted
 
 
@@ -68,23 +70,22 @@ class TokenAction(ActionBase):
             return result
 
         environment = self._task_environment()
-        for entry in argument_spec.values():
-            if 'fallback' in entry:
-                entry['fallback'] = (self._environment_lookup(environment), entry['fallback'][1])
-        validation = ArgumentSpecValidator(argument_spec).validate(args)
-        if validation.error_messages:
-            result.update(failed=True, msg='vendor.tokens.%s: %s' % (self.MODULE, scrubbed(
-                '; '.join(validation.error_messages), validation._no_log_values)))
-            return result
-
-        missing = missing_library()
-        if missing:
-            result.update(failed=True, msg=missing)
-            return result
-
-        warnings = []
         with environ(environment):  # proxies and CA bundles the task's environment names reach the request too
-            result.update(token_result(self.MODULE, validation.validated_parameters, warn=warnings.append))
+            params = self._with_settings(args, argument_spec, task_vars or {})
+            for entry in argument_spec.values():
+                entry.pop('fallback', None)  # the settings above read the environment, empty values as unset
+            validation = ArgumentSpecValidator(argument_spec).validate(params)
+            if validation.error_messages:
+                result.update(failed=True, msg='vendor.tokens.%s: %s' % (self.MODULE, scrubbed(
+                    '; '.join(validation.error_messages), validation._no_log_values)))
+                return result
+            missing = missing_library()
+            if missing:
+                result.update(failed=True, msg=missing)
+                return result
+            warnings = []
+            result.update(token_result(self.MODULE, validation.validated_parameters, describe=describe_setting,
+                                       warn=warnings.append))
         if warnings:
             result['warnings'] = warnings
         for name in ('token', 'ansible_facts'):
@@ -92,6 +93,18 @@ class TokenAction(ActionBase):
                 result[name] = untrusted(result[name])
         return result
 
+    def _with_settings(self, args, argument_spec, task_vars):
+        """args, with each option they leave out taken from the settings the lookup reads (the vendor-prefixed and
+        shared vendor_tokens_* variables, environment variables and ansible.cfg), so modules, the lookup and the
+        roles share one set of settings with one precedence."""
+        # A provider that is not a vendor's name is refused by the validation that follows.
+        profile = find_profile(args.get('provider')) or module_profiles(self.MODULE)[0]
+        reader = lookup_loader.get('vendor.tokens.token', loader=self._loader, templar=self._templar)
+        settings = reader.settings([profile.name], task_vars, {})
+        params = dict((name, value) for name, value in settings.values(profile).items()
+                      if value is not None and name in argument_spec)
+        params.update(args)
+        return params
     def _task_environment(self):
         """The environment the module would have seen: the controller's, under the task's environment keyword."""
         environment = dict(os.environ)
@@ -100,11 +113,3 @@ class TokenAction(ActionBase):
         environment.update((name, str(value)) for name, value in task_environment.items())
         return environment
 
-    @staticmethod
-    def _environment_lookup(environment):
-        def lookup(*names, **kwargs):
-            for name in names:
-                if environment.get(name):
-                    return environment[name]
-            raise AnsibleFallbackNotFound
-        return lookup

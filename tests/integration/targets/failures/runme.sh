@@ -29,6 +29,12 @@ test "$(stat -c %a "${scratch}")" = 755
 test "$(ls -A "${scratch}")" = site.yml
 test "$(stat -c %a "${OUTPUT_DIR}/home/.cache/vendor.tokens")" = 700
 
+# 3b. ansible.cfg's [vendor_tokens] settings reach the role and the module, as they reach the lookup.
+ini="${OUTPUT_DIR}/vendor-tokens.cfg"
+run ini_write.yml -e ini_path="${ini}" "$@"
+ANSIBLE_CONFIG="${ini}" ansible-playbook -i "${INVENTORY_PATH}" ini_use.yml -e ini_path="${ini}" "$@" || { rm -f "${ini}"; exit 1; }
+rm -f "${ini}"  # it holds a credential, which the leak check would find
+
 # 4. Proxies that are down or hang are named, within a bounded time, without their credentials.
 proxy_port=$(python -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 python -c '

@@ -72,7 +72,7 @@ def test_async_is_refused_before_anything_else():
 
 @pytest.mark.parametrize('task_environment, expected', [
     ({'PALOALTO_CLIENT_SECRET': SECRET}, SECRET),  # the task's environment keyword wins
-    ({'PALOALTO_CLIENT_SECRET': ''}, None),  # an empty value in the task's environment unsets it
+    ({'PALOALTO_CLIENT_SECRET': ''}, ''),  # hides the controller's; the engine refuses it as empty
     (None, 'from-controller'),
 ])
 def test_environment_fallbacks_read_the_task_environment(monkeypatch, task_environment, expected):
