@@ -43,6 +43,9 @@ options:
     description:
       - Seconds to wait for a connection and for the answer, per attempt.
       - A C(Retry-After) longer than this fails at once instead of waiting.
+      - One token request takes at most (O(retries) + 1) x 2 x O(timeout) seconds, plus the waits between
+        attempts (each a C(Retry-After) of at most O(timeout), or a backoff of 0, 1, 2, 4, then 8 seconds); through a
+        proxy that accepts connections and never answers, (O(retries) + 1) x O(timeout) plus the backoff.
     type: int
     default: 30
   retries:
