@@ -41,13 +41,14 @@ demo: venv
 $(VENV)/.installed: tests/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r tests/requirements.txt
-	$(BIN)/python tests/utils/install_get_pip.py
 	touch $@
 
 venv: $(VENV)/.installed
 
+# The layout for ansible-test, and its pip bootstrap stand-in in the test command's own home.
 layout: venv
 	$(BIN)/python tests/utils/layout.py . $(BUILD)
+	$(BIN)/python tests/utils/install_get_pip.py
 
 sanity: layout
 	$(ANSIBLE_TEST) sanity --venv --python $(TEST_PYTHON) --color no

@@ -355,10 +355,10 @@ from ansible.errors import AnsibleError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.vendor.tokens.plugins.module_utils._engine import get_token
 from ansible_collections.vendor.tokens.plugins.module_utils._options import (
     OptionAdapter, unknown_options_message, without_empty_settings)
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import COMMON_DEFAULTS, PROFILES, Credential, profile_for
+from ansible_collections.vendor.tokens.plugins.module_utils._recall import token_for
 from ansible_collections.vendor.tokens.plugins.plugin_utils._untrusted import untrusted
 
 display = Display()
@@ -442,10 +442,10 @@ class LookupModule(LookupBase):
             raise
 
     def _tokens(self, terms, variables, kwargs):
-        vendors = [profile_for(term).name for term in terms]
-        adapter = self.settings(vendors, variables, kwargs)
+        profiles = [profile_for(term) for term in terms]
+        adapter = self.settings([profile.name for profile in profiles], variables, kwargs)
         output = _OUTPUTS[self.get_option('output')]
-        return [output(get_token(vendor, adapter, warn=display.warning)) for vendor in vendors]
+        return [output(token_for(profile, adapter, warn=display.warning)) for profile in profiles]
 
     def settings(self, vendors, variables, kwargs):
         """An OptionAdapter over the settings of these vendors: keywords, then the variables, environment

@@ -3,37 +3,36 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """The flow of a token request, the same for every vendor.
 
-options -> cache shortcut for these exact options (_recall.py; a hit ends here)
+options -> cache shortcut for these exact options (_recall.token_for; a hit ends there, without this file)
         -> TokenRequest (validated, before any network I/O, in _request.py)
         -> cache entry of the credential, under its lock -> POST (refresh grant first) -> token record.
 A refused login (400, 401, 403) is stored in the entry for refusal_ttl seconds, so the others waiting on the lock
-fail with it instead of asking again.
-Vendor differences come from the profile table in _profiles.py.
-
-The lookup runs in a new forked worker at every templating, where compiling code is slow, so a hit must compile
-little: this file imports the validation, the cache's writing half, the answer parsing, the HTTP code and even
-the exception type only when the shortcut misses.
+fail with it instead of asking again. Vendor differences come from the profile table in _profiles.py.
 """
 
 from __future__ import annotations
 
 import time
 
+from ansible_collections.vendor.tokens.plugins.module_utils._cache import TokenCache
+from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import profile_for
-from ansible_collections.vendor.tokens.plugins.module_utils._recall import recall, served, shortcut_name
+from ansible_collections.vendor.tokens.plugins.module_utils._recall import served, shortcut_name, token_for
+from ansible_collections.vendor.tokens.plugins.module_utils._request import build_request, scrub
+from ansible_collections.vendor.tokens.plugins.module_utils._token import JMESPATH_IMPORT_ERROR, record_from_response
+
+REFUSED_STATUSES = (400, 401, 403)
 
 
 def get_token(vendor, adapter, warn=None):
-    """A token record for vendor, with options from an OptionAdapter."""
+    """A token record for a vendor name or alias, with options from an OptionAdapter (cache hit first)."""
+    return token_for(profile_for(vendor), adapter, warn)
+
+
+def obtain(profile, values, describe, warn=None):
+    """What a cache miss does: validate, then the credential's cached token or a new one."""
     warn = warn or (lambda text: None)
-    profile = profile_for(vendor)
-    values = adapter.values(profile)
-    record = recall(profile, values)
-    if record:
-        return record
-    from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
-    from ansible_collections.vendor.tokens.plugins.module_utils._request import build_request, scrub
-    request = build_request(profile, values, adapter.describe, warn)
+    request = build_request(profile, values, describe, warn)
     try:
         if not request.options['cache']:
             return fetch(request, warn, request.options.get('refresh_token'))
@@ -47,7 +46,6 @@ def get_token(vendor, adapter, warn=None):
 
 def _through_cache(request, values, warn):
     """The credential's cached token, else a new one; then a shortcut from these exact options to its entry."""
-    from ansible_collections.vendor.tokens.plugins.module_utils._cache import TokenCache
     opts = request.options
     cache = TokenCache(opts['cache_dir'], warn)
     key = cache.key(request)
@@ -92,12 +90,8 @@ def _cached_or_fetched(request, cache, key, warn):
         return record
 
 
-REFUSED_STATUSES = (400, 401, 403)
-
-
 def _remember_refusal(request, cache, key, exc):
     """Store a refused login (never a transient failure) in the credential's entry for refusal_ttl seconds."""
-    from ansible_collections.vendor.tokens.plugins.module_utils._request import scrub
     if request.options['refusal_ttl'] <= 0 or getattr(exc, 'status', None) not in REFUSED_STATUSES:
         return
     cache.write(key, request.key_material, {'refused': {
@@ -107,7 +101,6 @@ def _remember_refusal(request, cache, key, exc):
 
 def _raise_remembered_refusal(request, entry):
     """Fail with the refusal the entry remembers, while it is younger than refusal_ttl."""
-    from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
     refused = (entry or {}).get('refused')
     ttl = request.options['refusal_ttl']
     if not refused or ttl <= 0:
@@ -132,8 +125,6 @@ def _raise_remembered_refusal(request, entry):
 
 def fetch(request, warn, refresh_token=None):
     """Ask the vendor for a token: the refresh grant first when a refresh token is known, else the main grant."""
-    from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
-    from ansible_collections.vendor.tokens.plugins.module_utils._token import JMESPATH_IMPORT_ERROR, record_from_response
     profile = request.profile
     if JMESPATH_IMPORT_ERROR:  # before the request: an answer that cannot be read still counts against rate limits
         raise TokenError('the Python package jmespath is needed to read the answer (%s); install it on the controller'

@@ -1,15 +1,17 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 vendor.tokens contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Serving a token from the cache: where the cache lives, how an entry is opened, and the shortcut to it.
+"""The cache-hit path, whole: from option values to a cached token record, or to the engine on a miss.
+
+Rule: this file imports only the standard library and cryptography, and no other file of the collection; the
+engine (_engine.py, which imports everything a miss needs) is imported in one place, token_for, on a miss.
+The lookup runs in a new forked worker at every templating, so whatever a hit imports is paid at every use;
+tests/unit/plugins/module_utils/test_recall.py checks in a fresh interpreter what a hit loads.
 
 A shortcut file, named by an HMAC under the secret of a set of option values that once passed validation,
 names the entry those values lead to. A repeated call with the same values reads the shortcut and the entry,
 and skips validation. Shortcuts hold no secret and no token; the entry stays the one source of truth.
-
-This is the reading half of the cache; _cache.py writes, locks and names entries. They are apart because the
-lookup runs in a new forked worker at every templating, where compiling code is slow: a hit compiles this file
-and never the writing half.
+_cache.py writes, locks and names entries.
 """
 
 from __future__ import annotations
@@ -21,8 +23,6 @@ import json
 import os
 import stat
 import time
-
-from ansible_collections.vendor.tokens.plugins.module_utils._profiles import key_material
 
 try:
     from cryptography.exceptions import InvalidTag
@@ -37,6 +37,12 @@ FORMAT = 1
 ENV_CACHE_DIR = 'VENDOR_TOKENS_CACHE_DIR'
 OPEN_TO_OTHERS = stat.S_IRWXG | stat.S_IRWXO
 _INFO = b'vendor.tokens cache entry v1'
+
+
+def key_material(profile, values):
+    """What the credential's cache entries are sealed with: its required secrets, stripped and joined."""
+    return '\0'.join(str(values.get(cred.name) or '').strip()
+                     for cred in profile.credentials if cred.secret and cred.required)
 
 
 def default_cache_dir():
@@ -131,3 +137,14 @@ def recall(profile, values):
         return served(open_entry(folder, key, material), int(shortcut['min_ttl']), shortcut['api_url'])
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
+
+
+def token_for(profile, adapter, warn=None):
+    """A token record for a profile (a row of the table), with options from an OptionAdapter: from the cache
+    when these exact options were validated before and their token lives long enough, else from the engine."""
+    values = adapter.values(profile)
+    record = recall(profile, values)
+    if record:
+        return record
+    from ansible_collections.vendor.tokens.plugins.module_utils import _engine  # the one import of a miss
+    return _engine.obtain(profile, values, adapter.describe, warn)

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import re
 
-from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
-from ansible_collections.vendor.tokens.plugins.module_utils._profiles import COMMON_DEFAULTS, key_material
+from urllib.parse import urlsplit
 
-try:
-    from urllib.parse import urlsplit
-except ImportError:  # pragma: no cover - Python 2 is not supported by this collection
-    from urlparse import urlsplit
+from ansible_collections.vendor.tokens.plugins.module_utils import _http
+from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
+from ansible_collections.vendor.tokens.plugins.module_utils._profiles import COMMON_DEFAULTS
+from ansible_collections.vendor.tokens.plugins.module_utils._recall import key_material
 
 
 class TokenRequest(object):
@@ -37,7 +36,6 @@ class TokenRequest(object):
                      if not cred.secret and cred.name != 'client_auth')
 
     def post(self, url, fields, auth):
-        from ansible_collections.vendor.tokens.plugins.module_utils import _http  # requests is heavy: import on a miss only
         opts = self.options
         body = {'json_body': fields} if self.profile.encoding == 'json' else {'data': fields}
         return _http.post(url, self.profile.name, auth=auth, validate_certs=opts['validate_certs'], ca_path=opts['ca_path'],

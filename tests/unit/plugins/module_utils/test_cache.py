@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from ansible_collections.vendor.tokens.plugins.module_utils import _engine, _request
+from ansible_collections.vendor.tokens.plugins.module_utils import _engine
 from ansible_collections.vendor.tokens.plugins.module_utils._cache import STALE_AFTER, TokenCache, written_here
 from ansible_collections.vendor.tokens.plugins.module_utils._engine import get_token
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
@@ -139,7 +139,7 @@ def test_repeated_options_take_the_shortcut_without_validating_again(tmp_path, f
 
     def no_validation(*args, **kwargs):
         raise AssertionError('the shortcut should have answered')
-    monkeypatch.setattr(_request, 'build_request', no_validation)
+    monkeypatch.setattr(_engine, 'build_request', no_validation)
     again = get_token('paloalto', adapter(values(tmp_path)))
     assert again['cached'] is True and again['access_token'] == first['access_token']
     assert again['api_url'] == first['api_url'] and again['headers']['Authorization'].endswith(first['access_token'])
@@ -174,7 +174,7 @@ def test_shortcut_in_a_folder_open_to_others_is_not_followed(tmp_path, fake_fetc
         validated.calls += 1
         return build_request(*args, **kwargs)
     validated.calls = 0
-    monkeypatch.setattr(_request, 'build_request', validated)
+    monkeypatch.setattr(_engine, 'build_request', validated)
     warnings = []
     again = get_token('paloalto', adapter(values(tmp_path)), warn=warnings.append)
     assert validated.calls == 1 and again['cached'] is False and len(fake_fetch.calls) == 2
@@ -347,8 +347,7 @@ def test_transient_failures_and_a_zero_refusal_ttl_are_not_remembered(tmp_path, 
 
 
 def test_missing_jmespath_is_named_before_any_request(tmp_path, monkeypatch):
-    from ansible_collections.vendor.tokens.plugins.module_utils import _token
-    monkeypatch.setattr(_token, 'JMESPATH_IMPORT_ERROR', ImportError("No module named 'jmespath'"))
+    monkeypatch.setattr(_engine, 'JMESPATH_IMPORT_ERROR', ImportError("No module named 'jmespath'"))
     request = request_for(tmp_path)
     posts = []
     monkeypatch.setattr(type(request), 'post', lambda self, *args: posts.append(args))

@@ -1,0 +1,73 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 vendor.tokens contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The cache-hit path: what a hit loads, measured in a fresh interpreter as the lookup's forked worker would."""
+
+from __future__ import annotations
+
+import ast
+import json
+import os
+import subprocess
+import sys
+import time
+
+from ansible_collections.vendor.tokens.plugins.module_utils import _engine, _recall
+from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
+
+COLLECTIONS_ROOT = os.path.abspath(os.path.join(os.path.dirname(_recall.__file__), *(['..'] * 5)))
+VALUES = {'client_id': 'sa@1.iam', 'client_secret': 'recall-test-secret', 'tsg_id': '1838006364'}
+# What the lookup imports to serve a hit: the adapter, the table and the hit path.
+ALLOWED = {'_options', '_profiles', '_recall'}
+# What a hit must never load: the request, validation, cache-writing, answer-parsing and error code, and their
+# third-party packages.
+FORBIDDEN_PACKAGES = ('requests', 'jmespath', 'urllib3')
+
+HIT = '''
+import json, sys
+from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
+from ansible_collections.vendor.tokens.plugins.module_utils._profiles import find_profile
+from ansible_collections.vendor.tokens.plugins.module_utils._recall import token_for
+values = json.loads(sys.argv[1])
+record = token_for(find_profile('paloalto'), OptionAdapter(lambda profile, name: values.get(name), None))
+print(json.dumps({'cached': record['cached'], 'modules': sorted(sys.modules)}))
+'''
+
+
+def test_a_hit_loads_only_the_hit_path(tmp_path, monkeypatch):
+    values = dict(VALUES, cache_dir=str(tmp_path / 'cache'))
+
+    def fake_fetch(request, warn, refresh_token=None):
+        now = time.time()
+        return {'vendor': 'paloalto', 'access_token': 'eyJ-recall', 'token_type': 'Bearer', 'expires_in': 900,
+                'expires_at_epoch': int(now + 900), 'expires_at': 'x', 'obtained_at': 'x', 'api_url': request.api_url,
+                'claims': None, 'cached': False, 'headers': {}}
+    monkeypatch.setattr(_engine, 'fetch', fake_fetch)
+    assert _engine.get_token('paloalto', OptionAdapter(lambda profile, name: values.get(name), None))['cached'] is False
+
+    env = dict(os.environ, PYTHONPATH=COLLECTIONS_ROOT)
+    done = subprocess.run([sys.executable, '-c', HIT, json.dumps(values)], env=env, check=True,
+                          stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    seen = json.loads(done.stdout.decode())
+    assert seen['cached'] is True
+    ours = set(name.rsplit('.', 1)[1] for name in seen['modules']
+               if name.startswith('ansible_collections.vendor.tokens.plugins.module_utils.'))
+    assert ours == ALLOWED
+    assert [name for name in seen['modules'] if name.split('.')[0] in FORBIDDEN_PACKAGES] == []
+
+
+def test_the_hit_path_imports_only_the_standard_library_and_cryptography():
+    with open(_recall.__file__, encoding='utf-8') as handle:
+        tree = ast.parse(handle.read())
+    top_level = set()
+    for node in tree.body:
+        if isinstance(node, ast.Import):
+            top_level.update(alias.name.split('.')[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            top_level.add(node.module.split('.')[0])
+        elif isinstance(node, ast.Try):
+            for inner in node.body:
+                if isinstance(inner, ast.ImportFrom):
+                    top_level.add(inner.module.split('.')[0])
+    allowed = set(sys.stdlib_module_names) | {'__future__', 'cryptography'}
+    assert top_level <= allowed, top_level - allowed
