@@ -19,17 +19,22 @@ export PYENV_ROOT ?= $(USER_HOME)/.pyenv
 export HOME := $(CURDIR)/$(BUILD)/home
 $(shell mkdir -p $(HOME))
 
-.PHONY: test demo venv layout sanity units integration lint package matrix bench clean
+.PHONY: test demo venv layout sanity units integration lint package matrix bench clean tarball
 
 test: sanity lint units integration package demo matrix
 	@echo "make test: all passed"
 
+DIST := $(BUILD)/dist
+# The collection as users get it, built once for the demo and the package checks.
+tarball: venv
+	rm -rf $(DIST) && mkdir -p $(DIST)
+	$(BIN)/ansible-galaxy collection build --force --output-path $(DIST) . >/dev/null
+
 DEMO := $(BUILD)/demo
-# Build the collection as users get it, install the tarball, run the demo playbook against the emulator.
-demo: venv
+# Install the tarball, run the demo playbook against the emulator.
+demo: tarball
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
-	$(BIN)/ansible-galaxy collection build --force --output-path $(DEMO) . >/dev/null
-	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(DEMO)/collections $(BIN)/ansible-galaxy collection install --force -p $(DEMO)/collections $(DEMO)/vendor-tokens-*.tar.gz >/dev/null
+	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(DEMO)/collections $(BIN)/ansible-galaxy collection install --force -p $(DEMO)/collections $(DIST)/vendor-tokens-*.tar.gz >/dev/null
 	$(BIN)/python $(EMULATOR) --detach --state-dir $(CURDIR)/$(DEMO)/emulator >/dev/null
 	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(DEMO)/collections VENDOR_TOKENS_CACHE_DIR=$(CURDIR)/$(DEMO)/cache \
 	  ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_DISPLAY_SKIPPED_HOSTS=false ANSIBLE_DISPLAY_OK_HOSTS=false \
@@ -56,17 +61,14 @@ sanity: layout
 lint: venv
 	PATH=$(BIN):$$PATH $(BIN)/ansible-lint
 
-PKG := $(BUILD)/pkg
 # The ecosystem's own judges: galaxy-importer, antsibull-docs, antsibull-changelog, ansible-builder.
-package: layout
-	rm -rf $(PKG) && mkdir -p $(PKG)
-	$(BIN)/ansible-galaxy collection build --force --output-path $(PKG) . >/dev/null
-	$(BIN)/python tests/utils/check_package.py $(PKG)/vendor-tokens-*.tar.gz
+package: layout tarball
+	$(BIN)/python tests/utils/check_package.py $(DIST)/vendor-tokens-*.tar.gz
 	PATH=$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(BUILD) \
 	  $(BIN)/antsibull-docs lint-collection-docs --plugin-docs $(COLLECTION)
 	@echo "antsibull-docs: collection docs lint clean"
 	bash tests/utils/check_changelog.sh $(COLLECTION)
-	bash tests/utils/check_ee.sh $(PKG)/vendor-tokens-*.tar.gz
+	bash tests/utils/check_ee.sh $(DIST)/vendor-tokens-*.tar.gz
 
 units: layout
 	$(ANSIBLE_TEST) units --venv --python $(TEST_PYTHON) --requirements --color no
@@ -89,9 +91,12 @@ integration: layout
 # The oldest ansible-core that meta/runtime.yml admits: units and the targets that cover each feature end to end.
 CORE_NEWEST ?= 2.21.5
 CORE_OLDEST ?= 2.16.19
+# The emulator the targets start is stopped after each run, passed or failed.
 matrix: layout
-	bash tests/utils/matrix.sh $(CORE_NEWEST) 3.12 $(COLLECTION)
-	bash tests/utils/matrix.sh $(CORE_OLDEST) 3.11 $(COLLECTION) all_vendors lookup_token token_cache roles
+	bash tests/utils/matrix.sh $(CORE_NEWEST) 3.12 $(COLLECTION); status=$$?; \
+	  $(BIN)/python $(EMULATOR) --stop --state-dir $(EMULATOR_DIR) >/dev/null 2>&1; exit $$status
+	bash tests/utils/matrix.sh $(CORE_OLDEST) 3.11 $(COLLECTION) all_vendors lookup_token token_cache roles token_action failures; \
+	  status=$$?; $(BIN)/python $(EMULATOR) --stop --state-dir $(EMULATOR_DIR) >/dev/null 2>&1; exit $$status
 	@echo "matrix: ansible-core $(CORE_NEWEST) on Python 3.12 and $(CORE_OLDEST) on Python 3.11 passed"
 
 bench: layout
