@@ -456,6 +456,9 @@ class LookupModule(LookupBase):
         own_vars = dict((name, self._templar.template(value)) for name, value in variables.items()
                         if name in shared or name.startswith(prefixes))
         own_vars, kwargs = without_empty_settings(own_vars, 'vendor_tokens_'), without_empty_settings(kwargs)
+        if 'output' in kwargs and kwargs['output'] not in _OUTPUTS:
+            raise AnsibleError("lookup('vendor.tokens.token'): output %r is not one of: %s"
+                               % (kwargs['output'], ', '.join(sorted(_OUTPUTS))))
         self.set_options(var_options=own_vars, direct=kwargs)
         unknown = [name for name in kwargs if name not in self._options]
         if unknown:

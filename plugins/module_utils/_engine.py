@@ -96,7 +96,14 @@ def _remember_refusal(request, cache, key, exc):
         return
     cache.write(key, request.key_material, {'refused': {
         'at': time.time(), 'status': exc.status, 'url': exc.url, 'message': scrub(exc.message, request.secrets),
-        'vendor_message': scrub(exc.vendor_message, request.secrets) if exc.vendor_message else None}})
+        'vendor_message': scrub(exc.vendor_message, request.secrets) if exc.vendor_message else None,
+        'shape': _request_shape(request)}})
+
+
+def _request_shape(request):
+    """The non-secret options that shape the request beyond the cache key (such as client_auth): a refusal is
+    replayed only to a request of the same shape, so changing how credentials travel asks again at once."""
+    return [[cred.name, request.options.get(cred.name)] for cred in request.profile.credentials if not cred.secret]
 
 
 def _raise_remembered_refusal(request, entry):
@@ -110,7 +117,7 @@ def _raise_remembered_refusal(request, entry):
         status, message = int(refused['status']), str(refused['message'])
     except (KeyError, TypeError, ValueError):
         return  # not a refusal this version wrote: ask
-    if age >= ttl:
+    if age >= ttl or refused.get('shape') != _request_shape(request):
         return
     note = ('refused %d s ago and remembered for refusal_ttl %d s: asked again in %d s, or at once with a changed '
             'credential or force: true' % (age, ttl, ttl - age))

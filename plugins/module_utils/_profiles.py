@@ -256,7 +256,10 @@ def profile_for(vendor):
     if profile is None:
         # Imported only here, off the lookup's hit path.
         from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
-        raise TokenError('unknown vendor %r; valid names are: %s' % (vendor, ', '.join(vendor_names())), option='vendor')
+        import difflib
+        close = difflib.get_close_matches(str(vendor).lower(), vendor_names(), n=1, cutoff=0.6)
+        raise TokenError('unknown vendor %r%s; valid names are: %s' % (
+            vendor, "; did you mean %r?" % close[0] if close else '', ', '.join(vendor_names())), option='vendor')
     return profile
 
 

@@ -105,6 +105,7 @@ class TokenAction(ActionBase):
                       if value is not None and name in argument_spec)
         params.update(args)
         return params
+
     def _task_environment(self):
         """The environment the module would have seen: the controller's, under the task's environment keyword."""
         environment = dict(os.environ)
@@ -112,4 +113,3 @@ class TokenAction(ActionBase):
         self._compute_environment_string(raw_environment_out=task_environment)
         environment.update((name, str(value)) for name, value in task_environment.items())
         return environment
-

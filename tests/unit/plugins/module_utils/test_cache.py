@@ -324,15 +324,16 @@ def test_a_remembered_refusal_gives_way_to_force_a_new_secret_and_time(tmp_path,
     monkeypatch.setattr(_engine, 'fetch', refusing)
     with pytest.raises(TokenError):
         get_token('paloalto', adapter(values(tmp_path)))
-    for changes in ({'force': True}, {'client_secret': 'corrected-secret'}):
-        with pytest.raises(TokenError):
+    for changes in ({'force': True}, {'client_secret': 'corrected-secret'}, {'client_auth': 'body'}):
+        with pytest.raises(TokenError) as caught:
             get_token('paloalto', adapter(values(tmp_path, **changes)))
-    assert refusing.calls == 3
+        assert 'ago' not in str(caught.value), changes
+    assert refusing.calls == 4
     later = time.time() + 61
     monkeypatch.setattr(_engine.time, 'time', lambda: later)
     with pytest.raises(TokenError) as caught:
         get_token('paloalto', adapter(values(tmp_path)))
-    assert refusing.calls == 4 and 'ago' not in str(caught.value)
+    assert refusing.calls == 5 and 'ago' not in str(caught.value)
 
 
 @pytest.mark.parametrize('status, changes', [(503, {}), (429, {}), (None, {}), (401, {'refusal_ttl': 0}),

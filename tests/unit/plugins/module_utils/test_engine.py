@@ -182,3 +182,9 @@ def test_an_empty_credential_is_refused_as_empty():
     with pytest.raises(TokenError) as caught:
         build('paloalto', client_secret='')
     assert "option 'client_secret' is empty" in str(caught.value)
+
+
+def test_an_unknown_vendor_is_named_with_the_closest_one():
+    with pytest.raises(TokenError) as caught:
+        profile_for('paloato')
+    assert "unknown vendor 'paloato'; did you mean 'paloalto'?" in str(caught.value)
