@@ -188,3 +188,20 @@ def test_an_unknown_vendor_is_named_with_the_closest_one():
     with pytest.raises(TokenError) as caught:
         profile_for('paloato')
     assert "unknown vendor 'paloato'; did you mean 'paloalto'?" in str(caught.value)
+
+
+def test_the_lookup_adapter_takes_the_keyword_before_the_prefixed_setting():
+    from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
+
+    class Plugin(object):
+        options = {'client_id': None, 'paloalto_client_id': 'from-settings', 'timeout': 10, 'tsg_id': 'keyword'}
+
+        def has_option(self, name):
+            return name in self.options
+
+        def get_option(self, name):
+            return self.options[name]
+    adapter = OptionAdapter.from_lookup(Plugin(), unset=frozenset(['timeout']))
+    values = adapter.values(find_profile('paloalto'))
+    assert values['client_id'] == 'from-settings' and values['tsg_id'] == 'keyword' and values['timeout'] is None
+    assert 'variable vendor_tokens_paloalto_client_id' in adapter.describe(find_profile('paloalto'), 'client_id')

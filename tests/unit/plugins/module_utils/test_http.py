@@ -1,0 +1,81 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 vendor.tokens contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""HTTP for token requests: Retry-After forms, bounded retries, CA bundles and proxies."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from unittest.mock import MagicMock
+
+import pytest
+
+from ansible_collections.vendor.tokens.plugins.module_utils import _http
+
+
+@pytest.mark.parametrize('header, low, high', [
+    ('0', 0, 0), ('7', 7, 7), (' 12 ', 12, 12),
+    (email.utils.formatdate(time.time() + 30, usegmt=True), 25, 31),
+    (email.utils.formatdate(time.time() - 30, usegmt=True), 0, 0),  # a date in the past: no wait
+])
+def test_retry_after_in_seconds_or_as_a_date(header, low, high):
+    assert low <= _http._retry_after_seconds(header) <= high
+
+
+def test_an_unreadable_retry_after_is_ignored():
+    assert _http._retry_after_seconds('soon') is None
+
+
+def test_a_retry_after_longer_than_the_wait_fails_at_once():
+    retry = _http.session(2, 5.0).get_adapter('https://x.test/').max_retries
+    answer = MagicMock(status=429, headers={'Retry-After': '60'})
+    with pytest.raises(_http.RetryAfterTooLong) as caught:
+        retry.sleep_for_retry(answer)
+    assert (caught.value.status, caught.value.seconds) == (429, 60.0)
+    assert retry.new(total=1).max_wait == 5.0  # kept by every retry urllib3 derives
+
+
+def test_retries_are_bounded_and_never_for_refusals():
+    retry = _http.session(3, 30.0).get_adapter('https://x.test/').max_retries
+    assert (retry.total, retry.connect, retry.read, retry.status, retry.redirect) == (3, 3, 3, 3, 0)
+    assert not {400, 401, 403} & set(retry.status_forcelist) and {429, 503} <= set(retry.status_forcelist)
+    assert retry.allowed_methods is None  # POST included: a token request changes nothing
+
+
+@pytest.mark.parametrize('environment, ca_path, expected', [
+    ({}, None, True),
+    ({'REQUESTS_CA_BUNDLE': '/corp/ca.pem'}, None, '/corp/ca.pem'),
+    ({'CURL_CA_BUNDLE': '/curl/ca.pem'}, None, '/curl/ca.pem'),
+    ({'REQUESTS_CA_BUNDLE': '', 'CURL_CA_BUNDLE': '/curl/ca.pem'}, None, '/curl/ca.pem'),
+    ({'REQUESTS_CA_BUNDLE': '/corp/ca.pem'}, '/mine.pem', '/mine.pem'),
+])
+def test_what_verifies_the_server(monkeypatch, environment, ca_path, expected):
+    for name in ('REQUESTS_CA_BUNDLE', 'CURL_CA_BUNDLE'):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert _http.ca_bundle(ca_path) == expected
+
+
+@pytest.mark.parametrize('proxy, expected', [
+    ('http://user:pass@proxy.corp:3128', 'proxy.corp:3128'), ('http://proxy.corp', 'proxy.corp:80'),
+    ('proxy.corp:8080', 'proxy.corp:8080'),
+])
+def test_a_proxy_is_named_without_its_credentials(monkeypatch, proxy, expected):
+    for name in ('NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy', 'https_proxy'):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv('HTTPS_PROXY', proxy)
+    assert _http.proxy_address('https://auth.example.test/token') == expected
+    monkeypatch.setenv('NO_PROXY', 'auth.example.test')
+    assert _http.proxy_address('https://auth.example.test/token') is None
+
+
+@pytest.mark.parametrize('text, reason', [
+    ("HTTPSConnection(host='127.0.0.1', port=1): Failed to establish a new connection: [Errno 111] Connection refused",
+     'connection refused'),
+    ('Tunnel connection failed: 407 Proxy Authentication Required', 'tunnel connection failed: 407 proxy authentication required'),
+    ('something else entirely', 'it closed or refused the connection'),
+])
+def test_proxy_reasons_in_a_few_words(text, reason):
+    assert _http._proxy_reason(Exception(text)) == reason
