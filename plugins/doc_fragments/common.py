@@ -82,9 +82,9 @@ options:
     default: 60
   refusal_ttl:
     description:
-      - Seconds a refused login (HTTP 400, 401 or 403 to this credential) is remembered in the cache, so that a
-        wrong or rotated secret on many hosts and forks makes one request, not one per host; each of them fails
-        with the vendor's message, how long ago it was refused and when it will be asked again.
+      - Seconds a refused login (HTTP 400, 401 or 403) is remembered in the cache, so that many hosts make one request.
+      - A wrong or rotated secret on many hosts and forks then makes one request, not one per host; each of them
+        fails with the vendor's message, how long ago it was refused and when it will be asked again.
       - The refusal is sealed and keyed like a token, so a corrected secret is asked at once. O(force=true) asks
         anyway. Timeouts, HTTP 429 and 5xx answers are never remembered. V(0) turns it off; so does O(cache=false).
     type: int

@@ -34,14 +34,17 @@ class Credential(object):
     """One credential or vendor-specific option.
 
     name: option name the engine reads; env: environment fallback; secret: never logged, and what cache entries
-    are sealed with; pattern/hint: validated before any request; choices: allowed values; default: used when unset.
+    are sealed with; pattern/hint: validated before any request; choices: allowed values; default: used when unset;
+    label: its name in forms (AWX); doc: what it is, after the vendor's title (generated documentation).
     """
 
-    __slots__ = ('name', 'env', 'secret', 'required', 'pattern', 'hint', 'choices', 'default')
+    __slots__ = ('name', 'env', 'secret', 'required', 'pattern', 'hint', 'choices', 'default', 'label', 'doc')
 
-    def __init__(self, name, env, secret=False, required=True, pattern=None, hint=None, choices=None, default=None):
+    def __init__(self, name, env, secret=False, required=True, pattern=None, hint=None, choices=None, default=None,
+                 label=None, doc=None):
         self.name, self.env, self.secret, self.required = name, env, secret, required
         self.pattern, self.hint, self.choices, self.default = pattern, hint, choices, default
+        self.label, self.doc = label, doc
 
 
 class Refresh(object):
@@ -97,11 +100,13 @@ PROFILES = (
         aliases=('prisma', 'prisma_sase', 'scm'),
         module='sase_token',
         credentials=(
-            Credential('client_id', 'PALOALTO_CLIENT_ID'),
-            Credential('client_secret', 'PALOALTO_CLIENT_SECRET', secret=True),
-            Credential('tsg_id', 'PALOALTO_TSG_ID', pattern=_DIGITS,
+            Credential('client_id', 'PALOALTO_CLIENT_ID', label='Client ID', doc='service account client id'),
+            Credential('client_secret', 'PALOALTO_CLIENT_SECRET', secret=True, label='Client secret',
+                       doc='service account client secret'),
+            Credential('tsg_id', 'PALOALTO_TSG_ID', pattern=_DIGITS, label='TSG ID', doc='Tenant Service Group id, digits only',
                        hint='the Tenant Service Group id, digits only, for example 1838006364'),
-            Credential('client_auth', None, required=False, choices=('basic', 'body'), default='basic'),
+            Credential('client_auth', None, required=False, choices=('basic', 'body'), default='basic',
+                       label='Client authentication', doc='client authentication, how the client credentials are sent'),
         ),
         regions=None,
         auth_url='https://auth.apps.paloaltonetworks.com/oauth2/access_token',
@@ -126,8 +131,9 @@ PROFILES = (
         aliases=('perimeter81', 'harmony_sase'),
         module='sase_token',
         credentials=(
-            Credential('api_key', 'CHECKPOINT_SASE_API_KEY', secret=True),
-            Credential('region', 'CHECKPOINT_SASE_REGION', required=False, choices=('us', 'eu'), default='us'),
+            Credential('api_key', 'CHECKPOINT_SASE_API_KEY', secret=True, label='API key', doc='API key'),
+            Credential('region', 'CHECKPOINT_SASE_REGION', required=False, choices=('us', 'eu'), default='us',
+                       label='Region', doc='region, which picks the auth and API hosts'),
         ),
         regions={'us': {'host': 'api.perimeter81.com'}, 'eu': {'host': 'api.eu.sase.checkpoint.com'}},
         auth_url='https://{host}/api/v1/auth/authorize',
@@ -152,9 +158,10 @@ PROFILES = (
         aliases=('fortinet',),
         module='casb_token',
         credentials=(
-            Credential('username', 'FORTICASB_USERNAME'),
-            Credential('password', 'FORTICASB_PASSWORD', secret=True),
-            Credential('refresh_token', None, secret=True, required=False),
+            Credential('username', 'FORTICASB_USERNAME', label='User name', doc='user name (an email address)'),
+            Credential('password', 'FORTICASB_PASSWORD', secret=True, label='Password', doc='password'),
+            Credential('refresh_token', None, secret=True, required=False, label='Refresh token',
+                       doc='refresh token from an earlier token record'),
         ),
         regions=None,
         auth_url='https://www.forticasb.com/api/v1/auth/token',
@@ -179,9 +186,10 @@ PROFILES = (
         aliases=(),
         module='plainid_token',
         credentials=(
-            Credential('client_id', 'PLAINID_CLIENT_ID'),
-            Credential('client_secret', 'PLAINID_CLIENT_SECRET', secret=True),
-            Credential('region', 'PLAINID_REGION', required=False, choices=('us1', 'ca1', 'eu1')),
+            Credential('client_id', 'PLAINID_CLIENT_ID', label='Client ID', doc='client id'),
+            Credential('client_secret', 'PLAINID_CLIENT_SECRET', secret=True, label='Client secret', doc='client secret'),
+            Credential('region', 'PLAINID_REGION', required=False, choices=('us1', 'ca1', 'eu1'), label='Region',
+                       doc='region, required unless an auth URL is given'),
         ),
         regions={'us1': {'host': 'api.us1.plainid.io'}, 'ca1': {'host': 'api.ca1.plainid.io'},
                  'eu1': {'host': 'api.eu1.plainid.io'}},
@@ -207,10 +215,11 @@ PROFILES = (
         aliases=(),
         module='keepz_token',
         credentials=(
-            Credential('client_id', 'KEEPZ_CLIENT_ID', pattern=_UUID4,
+            Credential('client_id', 'KEEPZ_CLIENT_ID', pattern=_UUID4, label='Client ID', doc='client id, a UUID version 4',
                        hint='a UUID version 4, for example 0f8fad5b-d9cb-4fcf-a6d5-3b5a0c1e8f11'),
-            Credential('client_secret', 'KEEPZ_CLIENT_SECRET', secret=True),
-            Credential('base_url', 'KEEPZ_BASE_URL', required=False),
+            Credential('client_secret', 'KEEPZ_CLIENT_SECRET', secret=True, label='Client secret', doc='client secret'),
+            Credential('base_url', 'KEEPZ_BASE_URL', required=False, label='Base URL',
+                       doc='service base URL, required unless an auth URL is given'),
         ),
         regions=None,
         auth_url='{base_url}/api/auth',

@@ -9,6 +9,7 @@ import yaml
 from ansible.utils.plugin_docs import merge_fragment
 
 from ansible_collections.vendor.tokens.plugins.doc_fragments.common import ModuleDocFragment
+from ansible_collections.vendor.tokens.plugins.doc_fragments.vendors import ModuleDocFragment as VendorsDocFragment
 from ansible_collections.vendor.tokens.plugins.lookup import token
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import PROFILES
 
@@ -16,9 +17,10 @@ from ansible_collections.vendor.tokens.plugins.module_utils._profiles import PRO
 def documented_options():
     """The options as ansible-doc and the plugin loader read them: DOCUMENTATION plus its fragments."""
     doc = yaml.safe_load(token.DOCUMENTATION)
-    assert doc['extends_documentation_fragment'] == ['vendor.tokens.common', 'vendor.tokens.common.plugins']
+    assert doc['extends_documentation_fragment'] == ['vendor.tokens.common', 'vendor.tokens.common.plugins',
+                                                     'vendor.tokens.vendors']
     options = doc['options']
-    for fragment in (ModuleDocFragment.DOCUMENTATION, ModuleDocFragment.PLUGINS):
+    for fragment in (ModuleDocFragment.DOCUMENTATION, ModuleDocFragment.PLUGINS, VendorsDocFragment.DOCUMENTATION):
         merge_fragment(options, yaml.safe_load(fragment)['options'])
     for option in options.values():
         option.pop('description')
