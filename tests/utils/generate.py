@@ -59,7 +59,6 @@ def first_sentence(text):
     return text.split('. ', 1)[0].rstrip('.') + '.'
 
 
-
 def documented(profile, cred):
     text = '%s %s' % (profile.title, cred.doc)
     if cred.choices:
