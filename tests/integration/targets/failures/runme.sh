@@ -7,6 +7,8 @@ here="$(pwd)"
 export VENDOR_TOKENS_CACHE_DIR="${OUTPUT_DIR}/failures-cache"
 rm -rf "${VENDOR_TOKENS_CACHE_DIR}"
 run() { ansible-playbook -i "${INVENTORY_PATH}" "$@"; }
+# How often a phrase stands in an output file; older ansible-core wraps warnings at 80 columns.
+count() { tr '\n' ' ' < "$2" | tr -s ' ' | grep -oF "$1" | wc -l; }
 
 # 1. A refused login on 30 hosts in 15 forks is asked once.
 hosts="${OUTPUT_DIR}/thirty.ini"
@@ -24,7 +26,7 @@ out="${OUTPUT_DIR}/settings.out"
   ansible-playbook -i "${INVENTORY_PATH}" "${here}/settings.yml" -e project="${scratch}" "$@") > "${out}" 2>&1 \
   || { cat "${out}"; exit 1; }
 cat "${out}"
-test "$(grep -c "${scratch} is open to other users (mode 755); make it private with chmod 700" "${out}")" -ge 1
+test "$(count 'is open to other users (mode 755); make it private with chmod 700' "${out}")" -ge 1
 test "$(stat -c %a "${scratch}")" = 755
 test "$(ls -A "${scratch}")" = site.yml
 test "$(stat -c %a "${OUTPUT_DIR}/home/.cache/vendor.tokens")" = 700
@@ -60,7 +62,7 @@ run proxy.yml -e hung_proxy_port="${proxy_port}" -e down_proxy_port="${closed_po
 out="${OUTPUT_DIR}/insecure.out"
 run insecure.yml "$@" > "${out}" 2>&1 || { cat "${out}"; exit 1; }
 cat "${out}"
-test "$(grep -c 'validate_certs is false, so the TLS certificate of https://' "${out}")" -eq 1
+test "$(count 'validate_certs is false, so the TLS certificate of' "${out}")" -eq 1
 ! grep -E 'InsecureRequestWarning|errantly sent data' "${out}"
 
 # 6. With validate_certs and no ca_path, REQUESTS_CA_BUNDLE gives the CA (as corporate CAs usually are).
