@@ -76,7 +76,7 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.vendor.tokens.plugins.module_utils._options import (
-    OptionAdapter, unknown_options_message, without_empty_settings)
+    OptionAdapter, shared_environment_variable, unknown_options_message, without_empty_settings)
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import COMMON_DEFAULTS, PROFILES, Credential, profile_for
 from ansible_collections.vendor.tokens.plugins.module_utils._recall import token_for
 from ansible_collections.vendor.tokens.plugins.plugin_utils._untrusted import untrusted
@@ -97,11 +97,6 @@ _SHARED_OPTIONS = {'validate_certs': 'bool', 'ca_path': 'path', 'client_cert': '
 _KEYWORD_OPTIONS = {'auth_url': 'str', 'api_url': 'str', 'force': 'bool', 'client_id': 'str', 'client_secret': 'str',
                     'tsg_id': 'str', 'client_auth': 'str', 'api_key': 'str', 'region': 'str', 'username': 'str',
                     'password': 'str', 'base_url': 'str'}
-
-
-def shared_environment_variable(name):
-    """The environment variable of a shared option."""
-    return 'VENDOR_TOKENS_%s' % name.upper()
 
 
 def option_definitions():

@@ -34,6 +34,11 @@ def without_empty_settings(values, prefix=''):
                         and not value.strip()))
 
 
+def shared_environment_variable(name):
+    """The environment variable of a shared option, such as VENDOR_TOKENS_TIMEOUT."""
+    return 'VENDOR_TOKENS_%s' % name.upper()
+
+
 def describe_setting(profile, name):
     """How a user of a token module or role sets an option: the option, its environment variable, its
     vendor_tokens_* variable and its ansible.cfg entry (the settings the lookup documents)."""
@@ -41,7 +46,7 @@ def describe_setting(profile, name):
     setting = '%s_%s' % (profile.name, name) if cred or name in ('auth_url', 'api_url') else name
     sources = ['environment variable %s' % cred.env] if cred and cred.env else []
     if not cred and name not in ('auth_url', 'api_url', 'force'):
-        sources.append('environment variable VENDOR_TOKENS_%s' % name.upper())
+        sources.append('environment variable %s' % shared_environment_variable(name))
     sources.append('variable vendor_tokens_%s' % setting)
     return "option '%s' (or %s, or %s in [vendor_tokens] of ansible.cfg)" % (name, ', '.join(sources), setting)
 

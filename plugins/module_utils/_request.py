@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from ansible_collections.vendor.tokens.plugins.module_utils import _http
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
+from ansible_collections.vendor.tokens.plugins.module_utils._options import without_empty_settings
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import COMMON_DEFAULTS
 from ansible_collections.vendor.tokens.plugins.module_utils._recall import key_material
 
@@ -55,8 +56,7 @@ def build_request(profile, values, describe, warn=None):
         return TokenError(message, vendor=profile.name, option=name)
 
     opts = dict(COMMON_DEFAULTS)
-    opts.update((key, value) for key, value in values.items()
-                if value is not None and not (key in COMMON_DEFAULTS and isinstance(value, str) and not value.strip()))
+    opts.update((key, value) for key, value in without_empty_settings(values).items() if value is not None)
     secrets = []
     for cred in profile.credentials:
         value = opts.get(cred.name)
