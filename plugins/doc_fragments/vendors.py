@@ -11,6 +11,14 @@ class ModuleDocFragment(object):
 
     DOCUMENTATION = r'''
 options:
+  _terms:
+    description:
+      - Vendor names or aliases; one result per term.
+      - C(paloalto) (C(prisma), C(prisma_sase), C(scm)), C(checkpoint) (C(perimeter81), C(harmony_sase)), C(forticasb)
+        (C(fortinet)), C(plainid), C(keepz).
+    type: list
+    elements: str
+    required: true
   api_key:
     description:
       - API key for C(checkpoint), as a keyword; overrides O(checkpoint_api_key) for every term.

@@ -19,14 +19,6 @@ description:
 author:
   - Vendor Tokens Maintainers (@vendor-tokens)
 options:
-  _terms:
-    description:
-      - Vendor names or aliases; one result per term.
-      - C(paloalto) (C(prisma), C(prisma_sase), C(scm)), C(checkpoint) (C(perimeter81), C(harmony_sase)),
-        C(forticasb) (C(fortinet)), C(plainid), C(keepz).
-    type: list
-    elements: str
-    required: true
   output:
     description:
       - What to return per term.
@@ -94,9 +86,16 @@ _OUTPUTS = {
 _SHARED_OPTIONS = {'validate_certs': 'bool', 'ca_path': 'path', 'client_cert': 'path', 'client_key': 'path',
                    'timeout': 'int', 'retries': 'int', 'cache': 'bool', 'cache_dir': 'path', 'min_ttl': 'int',
                    'refusal_ttl': 'int'}
-_KEYWORD_OPTIONS = {'auth_url': 'str', 'api_url': 'str', 'force': 'bool', 'client_id': 'str', 'client_secret': 'str',
-                    'tsg_id': 'str', 'client_auth': 'str', 'api_key': 'str', 'region': 'str', 'username': 'str',
-                    'password': 'str', 'base_url': 'str'}
+
+
+def lookup_credentials(profile):
+    """The vendor's own options the lookup takes: all but a refresh token, which it keeps in the cache."""
+    refresh = profile.refresh and profile.refresh.option
+    return tuple(cred for cred in profile.credentials if cred.name != refresh)
+
+
+_KEYWORD_OPTIONS = dict([('auth_url', 'str'), ('api_url', 'str'), ('force', 'bool')] + [
+    (cred.name, 'str') for profile in PROFILES for cred in lookup_credentials(profile)])
 
 
 def option_definitions():
@@ -119,9 +118,7 @@ def option_definitions():
         if value is not None:
             options[name]['default'] = value
     for profile in PROFILES:
-        for cred in profile.credentials + (Credential('auth_url', None), Credential('api_url', None)):
-            if cred.name == 'refresh_token':
-                continue
+        for cred in lookup_credentials(profile) + (Credential('auth_url', None), Credential('api_url', None)):
             name = '%s_%s' % (profile.name, cred.name)
             options[name] = {'type': 'str', 'ini': [{'section': 'vendor_tokens', 'key': name}],
                              'vars': [{'name': 'vendor_tokens_%s' % name}]}

@@ -35,7 +35,7 @@ def obtain(profile, values, describe, warn=None):
     request = build_request(profile, values, describe, warn)
     try:
         if not request.options['cache']:
-            return fetch(request, warn, request.options.get('refresh_token'))
+            return fetch(request, warn, _given_refresh_token(request))
         return _through_cache(request, values, warn)
     except TokenError as exc:
         exc.message = scrub(exc.message, request.secrets)
@@ -74,7 +74,7 @@ def _cached_or_fetched(request, cache, key, warn):
             return record
         if not opts['force']:
             _raise_remembered_refusal(request, entry)
-        refresh_token = opts.get('refresh_token') or (entry or {}).get('refresh_token')
+        refresh_token = _given_refresh_token(request) or (entry or {}).get('refresh_token')
         try:
             record = fetch(request, warn, refresh_token)
         except Exception as exc:
@@ -90,6 +90,11 @@ def _cached_or_fetched(request, cache, key, warn):
         return record
 
 
+def _given_refresh_token(request):
+    refresh = request.profile.refresh
+    return request.options.get(refresh.option) if refresh else None
+
+
 def _remember_refusal(request, cache, key, exc):
     """Store a refused login (never a transient failure) in the credential's entry for refusal_ttl seconds."""
     if request.options['refusal_ttl'] <= 0 or getattr(exc, 'status', None) not in REFUSED_STATUSES:
@@ -101,7 +106,7 @@ def _remember_refusal(request, cache, key, exc):
 
 
 def _request_shape(request):
-    """The non-secret options that shape the request beyond the cache key (such as client_auth): a refusal is
+    """The non-secret options that shape the request beyond the cache key (such as how the client secret travels): a refusal is
     replayed only to a request of the same shape, so changing how credentials travel asks again at once."""
     return [[cred.name, request.options.get(cred.name)] for cred in request.profile.credentials if not cred.secret]
 
@@ -138,7 +143,8 @@ def fetch(request, warn, refresh_token=None):
                          % JMESPATH_IMPORT_ERROR, vendor=profile.name, url=request.url)
     if profile.refresh and refresh_token:
         url = request.url.rstrip('/') + profile.refresh.url_suffix
-        fields = dict((key, value.format(refresh_token=refresh_token)) for key, value in profile.refresh.body.items())
+        variables = dict(request.options, **{profile.refresh.option: refresh_token})
+        fields = dict((key, value.format(**variables)) for key, value in profile.refresh.body.items())
         try:
             return record_from_response(request, request.post(url, fields, None), url)
         except TokenError as exc:

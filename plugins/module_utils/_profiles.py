@@ -33,27 +33,42 @@ COMMON_DEFAULTS = {
 class Credential(object):
     """One credential or vendor-specific option.
 
-    name: option name the engine reads; env: environment fallback; secret: never logged, and what cache entries
-    are sealed with; pattern/hint: validated before any request; choices: allowed values; default: used when unset;
-    label: its name in forms (AWX); doc: what it is, after the vendor's title (generated documentation).
+    name: option name, and the template variable its value fills; env: environment fallback; secret: never logged,
+    and what cache entries are sealed with; pattern/hint: validated before any request; choices: allowed values;
+    default: used when unset; label: its name in forms (AWX); doc: what it is, after the vendor's title (generated
+    documentation); selects: {value: {template variables}} a value sets (its keys are the choices); url: the value
+    is a URL, checked as auth_url is, without its trailing slash.
     """
 
-    __slots__ = ('name', 'env', 'secret', 'required', 'pattern', 'hint', 'choices', 'default', 'label', 'doc')
+    __slots__ = ('name', 'env', 'secret', 'required', 'pattern', 'hint', 'choices', 'default', 'label', 'doc', 'selects',
+                 'url')
 
     def __init__(self, name, env, secret=False, required=True, pattern=None, hint=None, choices=None, default=None,
-                 label=None, doc=None):
+                 label=None, doc=None, selects=None, url=False):
         self.name, self.env, self.secret, self.required = name, env, secret, required
-        self.pattern, self.hint, self.choices, self.default = pattern, hint, choices, default
-        self.label, self.doc = label, doc
+        self.pattern, self.hint, self.default = pattern, hint, default
+        self.choices = tuple(selects) if selects and not choices else choices
+        self.label, self.doc, self.selects, self.url = label, doc, selects, url
+
+
+class ClientAuth(object):
+    """How a client id and secret travel: as HTTP Basic (UTF-8, RFC 7617) or as body fields under their option
+    names; chosen_by names the option a user picks the way with, among 'basic' and 'body'."""
+
+    __slots__ = ('user', 'password', 'default', 'chosen_by')
+
+    def __init__(self, user, password, default='basic', chosen_by=None):
+        self.user, self.password, self.default, self.chosen_by = user, password, default, chosen_by
 
 
 class Refresh(object):
-    """How a refresh token is exchanged: a suffix to the auth URL, and body values that are templates over options."""
+    """How a refresh token is exchanged: a suffix to the auth URL and body templates over the options, where the
+    variable named option is the refresh token in use (the option itself gives one: a module option only)."""
 
-    __slots__ = ('url_suffix', 'body')
+    __slots__ = ('url_suffix', 'body', 'option')
 
-    def __init__(self, url_suffix, body):
-        self.url_suffix, self.body = url_suffix, body
+    def __init__(self, url_suffix, body, option):
+        self.url_suffix, self.body, self.option = url_suffix, body, option
 
 
 class VendorProfile(object):
@@ -65,12 +80,11 @@ class VendorProfile(object):
         'aliases',          # other accepted names
         'module',           # the module that serves it
         'credentials',      # tuple of Credential
-        'regions',          # {region: {template variables}} or None
-        'auth_url',         # template over options and the region's variables
+        'auth_url',         # template over options and the variables their values select
         'api_url',          # template, the base URL for API calls
         'encoding',         # 'form' or 'json'
         'body',             # request fields; values are templates over options
-        'client_auth',      # 'basic', 'body' or None: how (client_id, client_secret) travel
+        'client_auth',      # ClientAuth, or None: the body templates carry every credential
         'token_path',       # JMESPath of the access token
         'type_path',        # JMESPath of the token type (None: Bearer)
         'expiry_path',      # JMESPath of the expiry
@@ -108,12 +122,11 @@ PROFILES = (
             Credential('client_auth', None, required=False, choices=('basic', 'body'), default='basic',
                        label='Client authentication', doc='client authentication, how the client credentials are sent'),
         ),
-        regions=None,
         auth_url='https://auth.apps.paloaltonetworks.com/oauth2/access_token',
         api_url='https://api.sase.paloaltonetworks.com',
         encoding='form',
         body={'grant_type': 'client_credentials', 'scope': 'tsg_id:{tsg_id}'},
-        client_auth='basic',
+        client_auth=ClientAuth('client_id', 'client_secret', default='basic', chosen_by='client_auth'),
         token_path='access_token',
         type_path='token_type',
         expiry_path='expires_in',
@@ -132,10 +145,10 @@ PROFILES = (
         module='sase_token',
         credentials=(
             Credential('api_key', 'CHECKPOINT_SASE_API_KEY', secret=True, label='API key', doc='API key'),
-            Credential('region', 'CHECKPOINT_SASE_REGION', required=False, choices=('us', 'eu'), default='us',
-                       label='Region', doc='region, which picks the auth and API hosts'),
+            Credential('region', 'CHECKPOINT_SASE_REGION', required=False, default='us', label='Region',
+                       doc='region, which picks the auth and API hosts',
+                       selects={'us': {'host': 'api.perimeter81.com'}, 'eu': {'host': 'api.eu.sase.checkpoint.com'}}),
         ),
-        regions={'us': {'host': 'api.perimeter81.com'}, 'eu': {'host': 'api.eu.sase.checkpoint.com'}},
         auth_url='https://{host}/api/v1/auth/authorize',
         api_url='https://{host}/api/rest',
         encoding='json',
@@ -163,7 +176,6 @@ PROFILES = (
             Credential('refresh_token', None, secret=True, required=False, label='Refresh token',
                        doc='refresh token from an earlier token record'),
         ),
-        regions=None,
         auth_url='https://www.forticasb.com/api/v1/auth/token',
         api_url='https://www.forticasb.com/api/v1',
         encoding='form',
@@ -175,7 +187,7 @@ PROFILES = (
         expiry_kind='absolute',
         scope_path=None,
         refresh_path='refresh_token',
-        refresh=Refresh('/refresh', {'grant_type': 'refresh_token', 'refresh_token': '{refresh_token}'}),
+        refresh=Refresh('/refresh', {'grant_type': 'refresh_token', 'refresh_token': '{refresh_token}'}, 'refresh_token'),
         error_paths=('message', 'error'),
         lifetime=3600,
         fact_name='forticasb_token',
@@ -188,16 +200,16 @@ PROFILES = (
         credentials=(
             Credential('client_id', 'PLAINID_CLIENT_ID', label='Client ID', doc='client id'),
             Credential('client_secret', 'PLAINID_CLIENT_SECRET', secret=True, label='Client secret', doc='client secret'),
-            Credential('region', 'PLAINID_REGION', required=False, choices=('us1', 'ca1', 'eu1'), label='Region',
-                       doc='region, required unless an auth URL is given'),
+            Credential('region', 'PLAINID_REGION', required=False, label='Region',
+                       doc='region, required unless an auth URL is given',
+                       selects={'us1': {'host': 'api.us1.plainid.io'}, 'ca1': {'host': 'api.ca1.plainid.io'},
+                                'eu1': {'host': 'api.eu1.plainid.io'}}),
         ),
-        regions={'us1': {'host': 'api.us1.plainid.io'}, 'ca1': {'host': 'api.ca1.plainid.io'},
-                 'eu1': {'host': 'api.eu1.plainid.io'}},
         auth_url='https://{host}/api/1.0/api-key/token',
         api_url='https://{host}',
         encoding='form',
-        body={'grant_type': 'client_credentials'},
-        client_auth='body',
+        body={'grant_type': 'client_credentials', 'client_id': '{client_id}', 'client_secret': '{client_secret}'},
+        client_auth=None,
         token_path='access_token',
         type_path='token_type',
         expiry_path='expires_in',
@@ -218,15 +230,14 @@ PROFILES = (
             Credential('client_id', 'KEEPZ_CLIENT_ID', pattern=_UUID4, label='Client ID', doc='client id, a UUID version 4',
                        hint='a UUID version 4, for example 0f8fad5b-d9cb-4fcf-a6d5-3b5a0c1e8f11'),
             Credential('client_secret', 'KEEPZ_CLIENT_SECRET', secret=True, label='Client secret', doc='client secret'),
-            Credential('base_url', 'KEEPZ_BASE_URL', required=False, label='Base URL',
+            Credential('base_url', 'KEEPZ_BASE_URL', required=False, label='Base URL', url=True,
                        doc='service base URL, required unless an auth URL is given'),
         ),
-        regions=None,
         auth_url='{base_url}/api/auth',
         api_url='{base_url}',
         encoding='json',
-        body={'grant_type': 'client_credentials'},
-        client_auth='body',
+        body={'grant_type': 'client_credentials', 'client_id': '{client_id}', 'client_secret': '{client_secret}'},
+        client_auth=None,
         token_path='value.access_token',
         type_path='value.token_type',
         expiry_path='value.expires_in',

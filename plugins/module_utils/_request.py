@@ -33,8 +33,9 @@ class TokenRequest(object):
     @property
     def identity(self):
         """The non-secret values that name this credential (for the cache key)."""
+        how = self.profile.client_auth and self.profile.client_auth.chosen_by
         return tuple((cred.name, self.options.get(cred.name)) for cred in self.profile.credentials
-                     if not cred.secret and cred.name != 'client_auth')
+                     if not cred.secret and cred.name != how)
 
     def post(self, url, fields, auth):
         opts = self.options
@@ -92,12 +93,15 @@ def build_request(profile, values, describe, warn=None):
         raise fail("option 'client_key' is set without 'client_cert'; give both or neither", 'client_cert')
 
     variables = dict((key, value) for key, value in opts.items() if value is not None)
-    region = opts.get('region')
-    if profile.regions and region:
-        variables.update(profile.regions[region])
-    if opts.get('base_url'):
-        variables['base_url'] = opts['base_url'].rstrip('/')
-        _check_url(profile, 'base_url', variables['base_url'], opts['validate_certs'], warn)
+    for cred in profile.credentials:
+        value = opts.get(cred.name)
+        if value is None:
+            continue
+        if cred.selects:
+            variables.update(cred.selects[value])
+        if cred.url:
+            variables[cred.name] = value.rstrip('/')
+            _check_url(profile, cred.name, variables[cred.name], opts['validate_certs'], warn)
 
     url = opts['auth_url'] or _fill(profile, profile.auth_url, variables, describe)
     _check_url(profile, 'auth_url', url, opts['validate_certs'], warn)
@@ -113,13 +117,14 @@ def build_request(profile, values, describe, warn=None):
 
     fields = dict((key, _fill(profile, template, variables, describe)) for key, template in profile.body.items())
     auth = None
-    mode = opts.get('client_auth') or profile.client_auth
-    if mode == 'basic':
-        # UTF-8 (RFC 7617), sent as given, not form-encoded first: requests would encode as Latin-1.
-        auth = (opts['client_id'].encode('utf-8'), opts['client_secret'].encode('utf-8'))
-    elif mode == 'body':
-        fields['client_id'] = opts['client_id']
-        fields['client_secret'] = opts['client_secret']
+    client = profile.client_auth
+    if client:
+        user, password = opts[client.user], opts[client.password]
+        if (client.chosen_by and opts.get(client.chosen_by) or client.default) == 'basic':
+            # UTF-8 (RFC 7617), sent as given, not form-encoded first: requests would encode as Latin-1.
+            auth = (user.encode('utf-8'), password.encode('utf-8'))
+        else:
+            fields[client.user], fields[client.password] = user, password
     return TokenRequest(profile, opts, url, api_url, fields, auth, secrets, key_material(profile, opts))
 
 
@@ -132,8 +137,9 @@ def _fill(profile, template, variables, describe):
             return None
         name = exc.args[0]
         choices = ''
-        if profile.regions and any(name in region for region in profile.regions.values()):
-            name, choices = 'region', ' (one of %s)' % ', '.join(sorted(profile.regions))
+        for cred in profile.credentials:
+            if cred.selects and any(name in selected for selected in cred.selects.values()):
+                name, choices = cred.name, ' (one of %s)' % ', '.join(sorted(cred.selects))
         raise TokenError('%s is missing; give it%s or auth_url' % (describe(profile, name), choices),
                          vendor=profile.name, option=name)
 

@@ -59,6 +59,13 @@ def first_sentence(text):
     return text.split('. ', 1)[0].rstrip('.') + '.'
 
 
+def setting_credentials(profile):
+    """The vendor's options that are also settings (lookup, role, variables): all but a refresh token, which the
+    cache keeps and only a module takes."""
+    refresh = profile.refresh and profile.refresh.option
+    return [cred for cred in profile.credentials if cred.name != refresh]
+
+
 def documented(profile, cred):
     text = '%s %s' % (profile.title, cred.doc)
     if cred.choices:
@@ -68,12 +75,13 @@ def documented(profile, cred):
 
 def lookup_fragment(profiles):
     """The doc fragment with the lookup's per-vendor options (vendor-prefixed, and their keyword forms)."""
-    options = {}
+    names = ', '.join('C(%s)%s' % (profile.name, ' (%s)' % ', '.join('C(%s)' % alias for alias in profile.aliases)
+                                   if profile.aliases else '') for profile in profiles)
+    options = {'_terms': {'description': ['Vendor names or aliases; one result per term.', names + '.'],
+                          'type': 'list', 'elements': 'str', 'required': True}}
     by_name = {}
     for profile in profiles:
-        for cred in profile.credentials:
-            if cred.name == 'refresh_token':  # a module option only: the lookup keeps the cached one
-                continue
+        for cred in setting_credentials(profile):
             by_name.setdefault(cred.name, []).append((profile, cred))
     for name, owners in sorted(by_name.items()):
         prefixed = ', '.join('O(%s_%s)' % (profile.name, name) for profile, cred in owners)
@@ -81,9 +89,7 @@ def lookup_fragment(profiles):
             owners[0][1].label, ', '.join('C(%s)' % profile.name for profile, cred in owners), prefixed)],
             'type': 'str'}
     for profile in profiles:
-        for cred in profile.credentials:
-            if cred.name == 'refresh_token':
-                continue
+        for cred in setting_credentials(profile):
             option = {'description': [documented(profile, cred)], 'type': 'str'}
             if cred.default is not None:
                 option['default'] = cred.default
@@ -119,9 +125,7 @@ def role_argument_specs(profiles, names, shared):
     options = {'vendor_tokens_vendor': {'description': 'The vendor, by name or alias.', 'type': 'str',
                                         'required': True, 'choices': names}}
     for profile in profiles:
-        for cred in profile.credentials:
-            if cred.name == 'refresh_token':
-                continue
+        for cred in setting_credentials(profile):
             text = plain(documented(profile, cred))
             if cred.env:
                 text = '%s Or the environment variable %s.' % (text, cred.env)
@@ -155,9 +159,8 @@ def role_defaults(profiles, shared):
              '# or comes from its environment variable or [vendor_tokens] in ansible.cfg, as for the lookup.', '#',
              '# vendor_tokens_vendor: %s   # required, or an alias' % profiles[0].name, '#', '# Per vendor:']
     for profile in profiles:
-        for cred in profile.credentials:
-            if cred.name != 'refresh_token':
-                lines.append('# vendor_tokens_%s_%s:   # %s' % (profile.name, cred.name, plain(documented(profile, cred))))
+        for cred in setting_credentials(profile):
+            lines.append('# vendor_tokens_%s_%s:   # %s' % (profile.name, cred.name, plain(documented(profile, cred))))
         for name, text in PER_VENDOR_URLS:
             lines.append('# vendor_tokens_%s_%s:   # %s' % (profile.name, name, text))
     lines += ['#', '# Shared:']

@@ -125,7 +125,14 @@ def test_secrets_are_collected_and_scrubbed():
 def test_profile_rows_are_complete(profile):
     assert profile.encoding in ('form', 'json')
     assert profile.expiry_kind in ('relative', 'absolute')
-    assert profile.client_auth in ('basic', 'body', None)
+    names = [cred.name for cred in profile.credentials]
+    if profile.client_auth:
+        assert profile.client_auth.default in ('basic', 'body')
+        assert {profile.client_auth.user, profile.client_auth.password} <= set(names)
+        assert profile.client_auth.chosen_by in names + [None]
+    if profile.refresh:
+        assert profile.refresh.option in names
+        assert '{%s}' % profile.refresh.option in profile.refresh.body.values()
     assert profile.token_path and profile.expiry_path and profile.error_paths
     assert any(cred.secret for cred in profile.credentials)
     assert profile.fact_name == '%s_token' % profile.name

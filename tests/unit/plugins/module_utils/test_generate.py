@@ -23,7 +23,6 @@ SIXTH_ROW = '''    VendorProfile(
             Credential('tenant', 'ACME_TENANT', pattern=r'^[a-z]+$', hint='lower-case letters', label='Tenant',
                        doc='tenant name'),
         ),
-        regions=None,
         auth_url='https://auth.acme.test/token',
         api_url='https://api.acme.test',
         encoding='json',
