@@ -39,6 +39,11 @@ _value:
       description: The vendor's product name.
       type: str
       sample: Check Point Harmony SASE (Perimeter 81)
+    aliases:
+      description: Other names the collection accepts for it.
+      type: list
+      elements: str
+      sample: [perimeter81, harmony_sase]
     module:
       description: The module that gets its tokens.
       type: str
@@ -62,6 +67,7 @@ from ansible.errors import AnsibleFilterError
 
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import profile_for
+from ansible_collections.vendor.tokens.plugins.plugin_utils._vendor_facts import vendor_facts
 
 
 def vendor(name):
@@ -69,15 +75,7 @@ def vendor(name):
         profile = profile_for(name)
     except TokenError as exc:
         raise AnsibleFilterError(str(exc))
-    return {
-        'name': profile.name,
-        'title': profile.title,
-        'module': 'vendor.tokens.%s' % profile.module,
-        'fact_name': profile.fact_name,
-        'lifetime': profile.lifetime,
-        'credentials': [{'name': cred.name, 'env': cred.env, 'secret': cred.secret, 'required': cred.required}
-                        for cred in profile.credentials],
-    }
+    return vendor_facts(profile)
 
 
 class FilterModule(object):

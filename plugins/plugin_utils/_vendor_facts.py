@@ -1,0 +1,19 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 vendor.tokens contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What playbooks and roles may know about a vendor, from its row in the profile table (no secret, no URL)."""
+
+from __future__ import annotations
+
+
+def vendor_facts(profile):
+    return {
+        'name': profile.name,
+        'title': profile.title,
+        'aliases': list(profile.aliases),
+        'module': 'vendor.tokens.%s' % profile.module,
+        'fact_name': profile.fact_name,
+        'lifetime': profile.lifetime,
+        'credentials': [{'name': cred.name, 'env': cred.env, 'secret': cred.secret, 'required': cred.required}
+                        for cred in profile.credentials],
+    }
