@@ -75,6 +75,13 @@ options:
       - Fetch a new token even when the cache holds a usable one, and replace it.
     type: bool
     default: false
+  refused_token:
+    description:
+      - An access token the vendor's API has just refused (HTTP 401), for example because it was revoked.
+      - When the cache holds this token, a new one is fetched and cached; when it holds another, that one is
+        returned. So many hosts and includes that meet the same refusal make one request, unlike O(force).
+      - Never logged.
+    type: str
   min_ttl:
     description:
       - Seconds the returned token must still live. A cached token closer to its expiry is renewed.

@@ -56,6 +56,10 @@ _value:
       description: The documented token lifetime in seconds.
       type: int
       sample: 3600
+    expiry_kind:
+      description: How the vendor's answer gives the expiry, V(relative) (seconds from now) or V(absolute) (a date).
+      type: str
+      sample: absolute
     credentials:
       description: The vendor's own options.
       type: list

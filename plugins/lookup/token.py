@@ -94,7 +94,7 @@ def lookup_credentials(profile):
     return tuple(cred for cred in profile.credentials if cred.name != refresh)
 
 
-_KEYWORD_OPTIONS = dict([('auth_url', 'str'), ('api_url', 'str'), ('force', 'bool')] + [
+_KEYWORD_OPTIONS = dict([('auth_url', 'str'), ('api_url', 'str'), ('force', 'bool'), ('refused_token', 'str')] + [
     (cred.name, 'str') for profile in PROFILES for cred in lookup_credentials(profile)])
 
 

@@ -12,6 +12,7 @@ fail with it instead of asking again. Vendor differences come from the profile t
 
 from __future__ import annotations
 
+import hmac
 import time
 
 from ansible_collections.vendor.tokens.plugins.module_utils._cache import TokenCache
@@ -50,7 +51,7 @@ def _through_cache(request, values, warn):
     cache = TokenCache(opts['cache_dir'], warn)
     key = cache.key(request)
     record = _cached_or_fetched(request, cache, key, warn)
-    if not opts['force']:
+    if not opts['force'] and not opts['refused_token']:
         # These exact options are now known to be valid and to name this entry: later calls may skip straight to it.
         cache.remember(shortcut_name(request.profile.name, values, request.key_material), key, request.api_url,
                        opts['min_ttl'])
@@ -62,7 +63,9 @@ def _cached_or_fetched(request, cache, key, warn):
     opts = request.options
 
     def fresh(entry):
-        return None if opts['force'] else served(entry, opts['min_ttl'], request.api_url)
+        if opts['force'] or _holds(entry, opts['refused_token']):
+            return None
+        return served(entry, opts['min_ttl'], request.api_url)
 
     record = fresh(cache.read(key, request.key_material))  # lock-free: files are replaced atomically
     if record:
@@ -88,6 +91,12 @@ def _cached_or_fetched(request, cache, key, warn):
         cache.write(key, request.key_material,
                     {'record': record, 'refresh_token': record.get('refresh_token') or refresh_token})
         return record
+
+
+def _holds(entry, token):
+    """Whether the entry's token is this one (a token the API refused), compared in constant time."""
+    cached = ((entry or {}).get('record') or {}).get('access_token')
+    return bool(token and cached) and hmac.compare_digest(str(cached).encode('utf-8'), str(token).encode('utf-8'))
 
 
 def _given_refresh_token(request):

@@ -37,6 +37,7 @@ def common_argument_spec():
         cache=dict(type='bool', default=COMMON_DEFAULTS['cache']),
         cache_dir=dict(type='path'),
         force=dict(type='bool', default=COMMON_DEFAULTS['force']),
+        refused_token=dict(type='str', no_log=True),
         min_ttl=dict(type='int', default=COMMON_DEFAULTS['min_ttl']),
         refusal_ttl=dict(type='int', default=COMMON_DEFAULTS['refusal_ttl']),
         fact_name=dict(type='str'),

@@ -23,6 +23,7 @@ COMMON_DEFAULTS = {
     'cache': True,
     'cache_dir': None,
     'force': False,
+    'refused_token': None,
     'min_ttl': 60,
     'refusal_ttl': 60,
 }

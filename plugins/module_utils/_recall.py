@@ -122,7 +122,7 @@ def served(entry, min_ttl, api_url):
 def recall(profile, values):
     """The record for exactly these option values, when an earlier call validated them and their token still
     lives long enough; None for anything else, and the engine then takes the full path (which also warns)."""
-    if not HAS_CRYPTOGRAPHY or values.get('cache') is False or values.get('force'):
+    if not HAS_CRYPTOGRAPHY or values.get('cache') is False or values.get('force') or values.get('refused_token'):
         return None
     folder = cache_folder(values.get('cache_dir'))
     if not is_private(folder):

@@ -14,6 +14,7 @@ def vendor_facts(profile):
         'module': 'vendor.tokens.%s' % profile.module,
         'fact_name': profile.fact_name,
         'lifetime': profile.lifetime,
+        'expiry_kind': profile.expiry_kind,
         'credentials': [{'name': cred.name, 'env': cred.env, 'secret': cred.secret, 'required': cred.required}
                         for cred in profile.credentials],
     }

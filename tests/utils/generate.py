@@ -49,10 +49,13 @@ def plain(text):
 
 
 def shared_options(root):
-    """name -> (type, first sentence of its description) for the options every module and the lookup share."""
+    """name -> (type, first sentence of its description) for the settings every module and the lookup share: the
+    options the fragment's PLUGINS part gives a variable (the others, such as the per-vendor URLs, are keywords)."""
     fragment = load(root, 'plugins/doc_fragments/common.py', 'vendor_tokens_common_fragment').ModuleDocFragment
     options = yaml.safe_load(fragment.DOCUMENTATION)['options']
-    return dict((name, (spec['type'], first_sentence(plain(spec['description'][0])))) for name, spec in options.items())
+    settings = yaml.safe_load(fragment.PLUGINS)['options']
+    return dict((name, (spec['type'], first_sentence(plain(spec['description'][0])))) for name, spec in options.items()
+                if settings.get(name, {}).get('vars'))
 
 
 def first_sentence(text):
@@ -139,8 +142,7 @@ def role_argument_specs(profiles, names, shared):
             options['vendor_tokens_%s_%s' % (profile.name, name)] = {'description': '%s %s.' % (profile.title, text),
                                                                      'type': 'str'}
     for name, (kind, text) in shared.items():
-        if name not in dict(PER_VENDOR_URLS):
-            options['vendor_tokens_%s' % name] = {'description': text, 'type': kind}
+        options['vendor_tokens_%s' % name] = {'description': text, 'type': kind}
     spec = {'argument_specs': {'main': {
         'short_description': 'Get a token for one vendor and set it as a fact',
         'description': [
@@ -165,8 +167,7 @@ def role_defaults(profiles, shared):
             lines.append('# vendor_tokens_%s_%s:   # %s' % (profile.name, name, text))
     lines += ['#', '# Shared:']
     for name, (kind, text) in shared.items():
-        if name not in dict(PER_VENDOR_URLS):
-            lines.append('# vendor_tokens_%s:   # %s' % (name, text))
+        lines.append('# vendor_tokens_%s:   # %s' % (name, text))
     lines += ['#', '# Output: the fact login_token, the token record (api_url, headers, expires_at, ...).', '{}']
     return '\n'.join(lines) + '\n'
 

@@ -84,6 +84,18 @@ def test_force_and_no_cache_fetch_again(tmp_path, fake_fetch):
     assert get_token('paloalto', adapter(values(tmp_path)))['access_token'] == forced['access_token']
 
 
+def test_a_refused_token_is_renewed_once_for_everyone_who_meets_it(tmp_path, fake_fetch):
+    stale = get_token('paloalto', adapter(values(tmp_path)))['access_token']
+    renewed = get_token('paloalto', adapter(values(tmp_path, refused_token=stale)))
+    assert renewed['cached'] is False and renewed['access_token'] != stale and len(fake_fetch.calls) == 2
+    # Another host or include that met the same refusal gets the renewed token, without asking.
+    again = get_token('paloalto', adapter(values(tmp_path, refused_token=stale)))
+    assert again['cached'] is True and again['access_token'] == renewed['access_token'] and len(fake_fetch.calls) == 2
+    # And a plain call is served the renewed token too.
+    assert get_token('paloalto', adapter(values(tmp_path)))['access_token'] == renewed['access_token']
+    assert len(fake_fetch.calls) == 2
+
+
 def test_token_within_min_ttl_is_renewed(tmp_path, fake_fetch):
     fake_fetch.lifetime = 50
     get_token('paloalto', adapter(values(tmp_path)))
