@@ -8,7 +8,7 @@ COLLECTION := $(BUILD)/ansible_collections/vendor/tokens
 TEST_PYTHON ?= 3.11
 BIN := $(CURDIR)/$(VENV)/bin
 ANSIBLE_TEST := cd $(COLLECTION) && $(BIN)/ansible-test
-EMULATOR := tests/integration/targets/setup_emulator/files/vendor_emulator.py
+EMULATOR := tests/integration/targets/setup_emulator/files/vendor_emulator
 EMULATOR_DIR ?= $(or $(TMPDIR),/tmp)/vendor-tokens-emulator
 
 # Whatever the tools write to a home folder (ansible-test's pip bootstrap and venvs, ansible-lint's collection
@@ -46,7 +46,7 @@ demo: tarball
 	ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(DEMO)/collections VENDOR_TOKENS_CACHE_DIR=$(CURDIR)/$(DEMO)/cache \
 	  ANSIBLE_LOCALHOST_WARNING=false ANSIBLE_DISPLAY_SKIPPED_HOSTS=false ANSIBLE_DISPLAY_OK_HOSTS=false \
 	  ANSIBLE_NOCOLOR=$(if $(CI),1,0) $(BIN)/ansible-playbook -i localhost, vendor.tokens.demo \
-	  -e emulator_state=$(CURDIR)/$(DEMO)/emulator/state.json -e demo_summary_file=$(CURDIR)/$(DEMO)/summary.txt; \
+	  -e @$(CURDIR)/$(DEMO)/emulator/vars.json -e demo_summary_file=$(CURDIR)/$(DEMO)/summary.txt; \
 	  status=$$?; $(BIN)/python $(EMULATOR) --stop --state-dir $(CURDIR)/$(DEMO)/emulator >/dev/null; \
 	  test $$status -eq 0 && echo && cat $(DEMO)/summary.txt; exit $$status
 
@@ -81,17 +81,13 @@ units: layout
 	$(ANSIBLE_TEST) units --venv --python $(TEST_PYTHON) --requirements --color no
 
 INTEGRATION_LOG := $(BUILD)/integration-vvv.log
+# Where the targets write their reports (TMPDIR reaches the targets through ansible-test's environment).
+REPORTS_DIR ?= $(or $(TMPDIR),/tmp)/vendor-tokens-reports
 # Every integration target at -vvv into a log, which the leak check then searches with the caches and temp files.
 integration: layout
-	@echo "ansible-test integration -vvv (output in $(INTEGRATION_LOG))"
-	@cd $(COLLECTION) && $(BIN)/ansible-test integration --venv --python $(TEST_PYTHON) --requirements --color no -vvv \
-	  > $(CURDIR)/$(INTEGRATION_LOG) 2>&1; status=$$?; cd $(CURDIR); \
-	  $(BIN)/python $(EMULATOR) --stop --state-dir $(EMULATOR_DIR) >/dev/null 2>&1; \
-	  grep -E '^(Running .* integration test|distinct credentials|WARNING: Reviewing)' $(INTEGRATION_LOG); \
-	  sed -n '/TASK \[fault_matrix : The fault matrix\]/,/^$$/p' $(INTEGRATION_LOG) | sed 's/^ *"//; s/",\?$$//' | grep -v '^[{}]\|msg'; \
-	  grep -ho '"msg": "distinct=[^"]*"' $(INTEGRATION_LOG) || true; \
-	  if [ $$status -ne 0 ]; then tail -n 200 $(INTEGRATION_LOG); echo "integration failed"; exit $$status; fi
-	$(BIN)/python tests/utils/leak_check.py --log $(INTEGRATION_LOG) --tree $(COLLECTION)/tests/output \
+	bash tests/utils/integration.sh $(BIN) $(COLLECTION) $(CURDIR)/$(INTEGRATION_LOG) $(EMULATOR) $(EMULATOR_DIR) \
+	  $(REPORTS_DIR) $(TEST_PYTHON)
+	$(BIN)/python tests/utils/leak_check.py --emulator $(EMULATOR) --collection . --log $(INTEGRATION_LOG) --tree $(COLLECTION)/tests/output \
 	  --tree $(EMULATOR_DIR) --tree $(HOME)/.cache/vendor.tokens --tree $(HOME)/.ansible/tmp
 
 # The newest ansible-core this machine installs, on its newest Python: units and every integration target.

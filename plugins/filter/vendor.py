@@ -60,6 +60,15 @@ _value:
       description: How the vendor's answer gives the expiry, V(relative) (seconds from now) or V(absolute) (a date).
       type: str
       sample: absolute
+    api:
+      description:
+        - How the vendor.tokens.api role calls the vendor's API, where it is known; see that role's documentation.
+        - C(headers), headers every call needs beside the token; C(paging), V(offset) or V(null) (not known);
+          C(list_field), where a list answer holds its objects; C(page_size); C(container), the query parameter that
+          names an object's container; C(id_field); C(push), the candidate push and jobs paths, or V(null).
+      type: dict
+      sample: {headers: [companyId, roleId, buId], paging: null, list_field: null, page_size: null, container: null,
+               id_field: null, push: null}
     credentials:
       description: The vendor's own options.
       type: list

@@ -72,6 +72,24 @@ class Refresh(object):
         self.url_suffix, self.body, self.option = url_suffix, body, option
 
 
+class ApiStyle(object):
+    """What the vendor.tokens.api role needs to know of a vendor's API, where it is known.
+
+    headers: headers every API call needs beside the token (their values are the user's); paging: 'offset'
+    (offset and limit query parameters, until a short page) or None (not known: ask for pages yourself);
+    list_field: where a list answer holds its objects; page_size: the API's default and largest page; container: the query
+    parameter that names an object's container; id_field: an object's id; push: how a candidate configuration is
+    pushed and its job polled, or None.
+    """
+
+    __slots__ = ('headers', 'paging', 'list_field', 'page_size', 'container', 'id_field', 'push')
+
+    def __init__(self, headers=(), paging=None, list_field=None, page_size=None, container=None, id_field=None,
+                 push=None):
+        self.headers, self.paging, self.list_field, self.page_size = headers, paging, list_field, page_size
+        self.container, self.id_field, self.push = container, id_field, push
+
+
 class VendorProfile(object):
     """One vendor's row; every field is a keyword argument."""
 
@@ -96,6 +114,7 @@ class VendorProfile(object):
         'error_paths',      # JMESPath expressions whose non-empty results form the vendor's error text
         'lifetime',         # documented token lifetime in seconds
         'fact_name',        # default fact name
+        'api',              # how its API is called beyond the token, for the api role: see ApiStyle
     )
 
     def __init__(self, **fields):
@@ -138,6 +157,8 @@ PROFILES = (
         error_paths=('error', 'error_description', 'message'),
         lifetime=900,
         fact_name='paloalto_token',
+        api=ApiStyle(paging='offset', list_field='data', page_size=200, container='folder', id_field='id',
+                     push={'path': '/sse/config/v1/config-versions/candidate:push', 'jobs': '/sse/config/v1/jobs'}),
     ),
     VendorProfile(
         name='checkpoint',
@@ -165,6 +186,7 @@ PROFILES = (
         error_paths=('message', 'error'),
         lifetime=3600,
         fact_name='checkpoint_token',
+        api=ApiStyle(),
     ),
     VendorProfile(
         name='forticasb',
@@ -192,6 +214,7 @@ PROFILES = (
         error_paths=('message', 'error'),
         lifetime=3600,
         fact_name='forticasb_token',
+        api=ApiStyle(headers=('companyId', 'roleId', 'buId')),
     ),
     VendorProfile(
         name='plainid',
@@ -221,6 +244,7 @@ PROFILES = (
         error_paths=('error', 'error_description', 'message'),
         lifetime=86400,
         fact_name='plainid_token',
+        api=ApiStyle(),
     ),
     VendorProfile(
         name='keepz',
@@ -249,6 +273,7 @@ PROFILES = (
         error_paths=('message', "statusCode && join('', ['Keepz code ', to_string(statusCode)])"),
         lifetime=3600,
         fact_name='keepz_token',
+        api=ApiStyle(),
     ),
 )
 

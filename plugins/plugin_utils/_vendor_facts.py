@@ -15,6 +15,16 @@ def vendor_facts(profile):
         'fact_name': profile.fact_name,
         'lifetime': profile.lifetime,
         'expiry_kind': profile.expiry_kind,
+        'api': dict((name, _plain(getattr(profile.api, name))) for name in profile.api.__slots__),
         'credentials': [{'name': cred.name, 'env': cred.env, 'secret': cred.secret, 'required': cred.required}
                         for cred in profile.credentials],
     }
+
+
+def _plain(value):
+    """Lists and dicts, as a playbook reads them, for the table's tuples and dicts."""
+    if isinstance(value, (tuple, list)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return dict((key, _plain(item)) for key, item in value.items())
+    return value

@@ -24,9 +24,7 @@ import time
 import urllib.request
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-EMULATOR = os.path.join(HERE, '..', 'integration', 'targets', 'setup_emulator', 'files', 'vendor_emulator.py')
-PA = {'client_id': 'emulator-sa@1838006364.iam.panserviceaccount.com', 'client_secret': 'emulator-pa-secret',
-      'tsg_id': '1838006364'}
+EMULATOR = os.path.join(HERE, '..', 'integration', 'targets', 'setup_emulator', 'files', 'vendor_emulator')
 
 
 class Emulator(object):
@@ -114,6 +112,8 @@ def main():
 
 def measure(args, work, emulator):
     url, ca_path = emulator.state['url'], emulator.state['ca_path']
+    paloalto = emulator.state['vendors']['paloalto']
+    pa_credentials, auth_url = paloalto['credentials'], paloalto['options']['auth_url']
     cache_dir = os.path.join(work, 'cache')
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.abspath(args.collections), ANSIBLE_NOCOLOR='1',
                VENDOR_TOKENS_CACHE_DIR=cache_dir, ANSIBLE_HOST_KEY_CHECKING='False', ANSIBLE_RETRY_FILES_ENABLED='0',
@@ -128,8 +128,8 @@ def measure(args, work, emulator):
                              for n in range(args.hosts)))
 
     # 1. The lookup templated by N tasks, against the same tasks with a literal string.
-    lookup_vars = {'vendor_tokens_paloalto_%s' % key: value for key, value in PA.items()}
-    lookup_vars.update(vendor_tokens_paloalto_auth_url=url + '/oauth2/access_token', vendor_tokens_ca_path=ca_path)
+    lookup_vars = {'vendor_tokens_paloalto_%s' % key: value for key, value in pa_credentials.items()}
+    lookup_vars.update(vendor_tokens_paloalto_auth_url=auth_url, vendor_tokens_ca_path=ca_path)
     lookup_play, literal_play = os.path.join(work, 'lookup.yml'), os.path.join(work, 'literal.yml')
     write_play(lookup_play, [{'name': 'lookup %d' % n, 'ansible.builtin.assert': {
         'that': ["lookup('vendor.tokens.token', 'paloalto') is string"], 'quiet': True}}
@@ -139,7 +139,7 @@ def measure(args, work, emulator):
         play_vars=lookup_vars)
 
     # 2. Forty hosts in twenty forks each run the module.
-    module_args = dict(PA, auth_url=url + '/oauth2/access_token', ca_path=ca_path)
+    module_args = dict(pa_credentials, auth_url=auth_url, ca_path=ca_path)
     hosts_play = os.path.join(work, 'hosts.yml')
     write_play(hosts_play, [{'name': 'token', 'vendor.tokens.sase_token': module_args}], hosts='all')
 
@@ -148,9 +148,9 @@ def measure(args, work, emulator):
     write_play(module_play, [{'name': 'module %d' % n, 'vendor.tokens.sase_token': dict(module_args, force=True)}
                              for n in range(args.module_tasks)])
     write_play(uri_play, [{'name': 'uri %d' % n, 'no_log': True, 'ansible.builtin.uri': {
-        'url': url + '/oauth2/access_token', 'method': 'POST', 'ca_path': ca_path, 'body_format': 'form-urlencoded',
-        'body': {'grant_type': 'client_credentials', 'scope': 'tsg_id:' + PA['tsg_id']},
-        'url_username': PA['client_id'], 'url_password': PA['client_secret'], 'force_basic_auth': True}}
+        'url': auth_url, 'method': 'POST', 'ca_path': ca_path, 'body_format': 'form-urlencoded',
+        'body': {'grant_type': 'client_credentials', 'scope': 'tsg_id:' + pa_credentials['tsg_id']},
+        'url_username': pa_credentials['client_id'], 'url_password': pa_credentials['client_secret'], 'force_basic_auth': True}}
         for n in range(args.module_tasks)])
 
     # 4. The module served from the cache against a debug task with a literal.

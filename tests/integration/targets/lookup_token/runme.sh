@@ -6,14 +6,21 @@ export VENDOR_TOKENS_CACHE_DIR="${OUTPUT_DIR}/lookup-cache"
 
 ansible-playbook -i "${INVENTORY_PATH}" lookup.yml "$@"
 
+# credential VENDOR FIELD: a test credential the emulator (started above) publishes in its state file.
+credential() {
+  "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" -c \
+    'import json, sys; print(json.load(open(sys.argv[1]))["vendors"][sys.argv[2]]["credentials"][sys.argv[3]])' \
+    "${TMPDIR:-/tmp}/vendor-tokens-emulator/state.json" "$1" "$2"
+}
+
 # Palo Alto credentials from the environment only.
-PALOALTO_CLIENT_ID=emulator-sa@1838006364.iam.panserviceaccount.com \
-PALOALTO_CLIENT_SECRET=emulator-pa-secret \
-PALOALTO_TSG_ID=1838006364 \
+PALOALTO_CLIENT_ID="$(credential paloalto client_id)" \
+PALOALTO_CLIENT_SECRET="$(credential paloalto client_secret)" \
+PALOALTO_TSG_ID="$(credential paloalto tsg_id)" \
   ansible-playbook -i "${INVENTORY_PATH}" from_environment.yml "$@"
 
 # Check Point credentials and the timeout from ansible.cfg.
 cfg="${OUTPUT_DIR}/lookup-ansible.cfg"
 trap 'rm -f "${cfg}"' EXIT
-printf '[vendor_tokens]\ncheckpoint_api_key = emulator-cp-api-key\ntimeout = 7\n' > "${cfg}"
+printf '[vendor_tokens]\ncheckpoint_api_key = %s\ntimeout = 7\n' "$(credential checkpoint api_key)" > "${cfg}"
 ANSIBLE_CONFIG="${cfg}" ansible-playbook -i "${INVENTORY_PATH}" from_ini.yml "$@"

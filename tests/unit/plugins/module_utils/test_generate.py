@@ -38,6 +38,7 @@ SIXTH_ROW = '''    VendorProfile(
         error_paths=('message',),
         lifetime=600,
         fact_name='acme_token',
+        api=ApiStyle(),
     ),
 )
 '''
