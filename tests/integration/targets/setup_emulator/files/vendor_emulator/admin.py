@@ -78,10 +78,6 @@ def parse_config(data):
     return credentials
 
 
-# ---------------------------------------------------------------------------
-# Shared emulator state
-
-
 def _check_object(value, what, checks):
     if not isinstance(value, dict):
         raise ValueError("%s must be an object with: %s" % (what, ", ".join(sorted(checks))))

@@ -101,6 +101,8 @@ def pop_path(payload, path):
 
 
 # ---------------------------------------------------------------------------
+# Applying a fault to an answer
+
 
 def replacement(fault, target, http_url):
     """The answer a replacing fault sends instead of the route's own."""

@@ -91,7 +91,3 @@ def server_context(cert_key):
     context.minimum_version = ssl.TLSVersion.TLSv1_2
     context.load_cert_chain(cert_key[0], cert_key[1])
     return context
-
-
-# ---------------------------------------------------------------------------
-# Process management

@@ -322,8 +322,8 @@ class Handler(BaseHTTPRequestHandler):
 
     protocol_version = "HTTP/1.1"
     server_version = "vendor-tokens-emulator/1.0"
-    # Headers and body leave in two writes. With Nagle's algorithm on, the body of a keep-alive reply waits for the
-    # client's delayed ACK of the headers, about 40 ms (seen with strace); production servers set TCP_NODELAY too.
+    # Headers and body leave in two writes: with Nagle's algorithm on, the body of a keep-alive reply would wait for
+    # the client's delayed ACK of the headers. Production servers set TCP_NODELAY too.
     disable_nagle_algorithm = True
     timeout = 60  # idle keep-alive connections must not pin threads forever
     handshake_failed = False
@@ -525,7 +525,7 @@ class EmulatorServer(ThreadingHTTPServer):
 
 
 # ---------------------------------------------------------------------------
-# Certificates
+# The state file and the process
 
 
 def _url(scheme, server):
@@ -736,7 +736,7 @@ def _serve(args, state_dir):
 
 
 def _parse_args(argv):
-    parser = argparse.ArgumentParser(description="Loopback HTTPS emulator of vendor token endpoints (vendor.tokens tests).")
+    parser = argparse.ArgumentParser(prog="vendor_emulator", description="Loopback HTTPS emulator of vendor token endpoints (vendor.tokens tests).")
     parser.add_argument("--state-dir", help="directory for ca.pem, state.json and logs (default: a new temporary directory)")
     parser.add_argument("--host", default="127.0.0.1", help="address to listen on (default: %(default)s)")
     parser.add_argument("--port", type=int, default=0, help="port of the main HTTPS listener (default: 0, ephemeral)")
