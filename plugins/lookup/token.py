@@ -88,14 +88,8 @@ _SHARED_OPTIONS = {'validate_certs': 'bool', 'ca_path': 'path', 'client_cert': '
                    'refusal_ttl': 'int'}
 
 
-def lookup_credentials(profile):
-    """The vendor's own options the lookup takes: all but a refresh token, which it keeps in the cache."""
-    refresh = profile.refresh and profile.refresh.option
-    return tuple(cred for cred in profile.credentials if cred.name != refresh)
-
-
 _KEYWORD_OPTIONS = dict([('auth_url', 'str'), ('api_url', 'str'), ('force', 'bool'), ('refused_token', 'str')] + [
-    (cred.name, 'str') for profile in PROFILES for cred in lookup_credentials(profile)])
+    (cred.name, 'str') for profile in PROFILES for cred in profile.setting_credentials()])
 
 
 def option_definitions():
@@ -118,7 +112,7 @@ def option_definitions():
         if value is not None:
             options[name]['default'] = value
     for profile in PROFILES:
-        for cred in lookup_credentials(profile) + (Credential('auth_url', None), Credential('api_url', None)):
+        for cred in profile.setting_credentials() + (Credential('auth_url', None), Credential('api_url', None)):
             name = '%s_%s' % (profile.name, cred.name)
             options[name] = {'type': 'str', 'ini': [{'section': 'vendor_tokens', 'key': name}],
                              'vars': [{'name': 'vendor_tokens_%s' % name}]}

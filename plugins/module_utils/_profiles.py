@@ -123,6 +123,12 @@ class VendorProfile(object):
         for name, value in fields.items():
             setattr(self, name, value)
 
+    def setting_credentials(self):
+        """The vendor's options that are also settings (keyword, variable, environment, ansible.cfg): all but the
+        refresh token, which the cache keeps and only a module takes."""
+        refresh = self.refresh and self.refresh.option
+        return tuple(cred for cred in self.credentials if cred.name != refresh)
+
 
 _DIGITS = r'^[0-9]+$'
 _UUID4 = r'^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-4[0-9a-fA-F]{3}-[89abAB][0-9a-fA-F]{3}-[0-9a-fA-F]{12}$'

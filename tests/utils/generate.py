@@ -62,13 +62,6 @@ def first_sentence(text):
     return text.split('. ', 1)[0].rstrip('.') + '.'
 
 
-def setting_credentials(profile):
-    """The vendor's options that are also settings (lookup, role, variables): all but a refresh token, which the
-    cache keeps and only a module takes."""
-    refresh = profile.refresh and profile.refresh.option
-    return [cred for cred in profile.credentials if cred.name != refresh]
-
-
 def documented(profile, cred):
     text = '%s %s' % (profile.title, cred.doc)
     if cred.choices:
@@ -84,7 +77,7 @@ def lookup_fragment(profiles):
                           'type': 'list', 'elements': 'str', 'required': True}}
     by_name = {}
     for profile in profiles:
-        for cred in setting_credentials(profile):
+        for cred in profile.setting_credentials():
             by_name.setdefault(cred.name, []).append((profile, cred))
     for name, owners in sorted(by_name.items()):
         prefixed = ', '.join('O(%s_%s)' % (profile.name, name) for profile, cred in owners)
@@ -92,7 +85,7 @@ def lookup_fragment(profiles):
             owners[0][1].label, ', '.join('C(%s)' % profile.name for profile, cred in owners), prefixed)],
             'type': 'str'}
     for profile in profiles:
-        for cred in setting_credentials(profile):
+        for cred in profile.setting_credentials():
             option = {'description': [documented(profile, cred)], 'type': 'str'}
             if cred.default is not None:
                 option['default'] = cred.default
@@ -128,7 +121,7 @@ def role_argument_specs(profiles, names, shared):
     options = {'vendor_tokens_vendor': {'description': 'The vendor, by name or alias.', 'type': 'str',
                                         'required': True, 'choices': names}}
     for profile in profiles:
-        for cred in setting_credentials(profile):
+        for cred in profile.setting_credentials():
             text = plain(documented(profile, cred))
             if cred.env:
                 text = '%s Or the environment variable %s.' % (text, cred.env)
@@ -161,7 +154,7 @@ def role_defaults(profiles, shared):
              '# or comes from its environment variable or [vendor_tokens] in ansible.cfg, as for the lookup.', '#',
              '# vendor_tokens_vendor: %s   # required, or an alias' % profiles[0].name, '#', '# Per vendor:']
     for profile in profiles:
-        for cred in setting_credentials(profile):
+        for cred in profile.setting_credentials():
             lines.append('# vendor_tokens_%s_%s:   # %s' % (profile.name, cred.name, plain(documented(profile, cred))))
         for name, text in PER_VENDOR_URLS:
             lines.append('# vendor_tokens_%s_%s:   # %s' % (profile.name, name, text))

@@ -34,7 +34,7 @@ def test_registered_definitions_equal_the_documentation():
 def test_every_credential_has_its_environment_variable_and_variable():
     options = token.option_definitions()
     for profile in PROFILES:
-        for cred in token.lookup_credentials(profile):
+        for cred in profile.setting_credentials():
             option = options['%s_%s' % (profile.name, cred.name)]
             assert option['vars'] == [{'name': 'vendor_tokens_%s_%s' % (profile.name, cred.name)}]
             assert option.get('env') == ([{'name': cred.env}] if cred.env else None)
