@@ -19,7 +19,8 @@ export PYENV_ROOT ?= $(USER_HOME)/.pyenv
 export HOME := $(CURDIR)/$(BUILD)/home
 $(shell mkdir -p $(HOME))
 
-.PHONY: test demo venv layout sanity units integration lint package matrix bench clean tarball generate generated
+.PHONY: test demo venv layout sanity units integration lint package matrix bench clean tarball generate generated \
+  redis-server
 
 test: generated sanity lint units integration package demo matrix
 	@echo "make test: all passed"
@@ -77,18 +78,22 @@ package: layout tarball
 	bash tests/utils/check_changelog.sh $(COLLECTION)
 	bash tests/utils/check_ee.sh $(DIST)/vendor-tokens-*.tar.gz
 
-units: layout
+# The shared-cache tests start their own Redis on loopback.
+redis-server:
+	bash tests/utils/install_redis.sh
+
+units: layout redis-server
 	$(ANSIBLE_TEST) units --venv --python $(TEST_PYTHON) --requirements --color no
 
 INTEGRATION_LOG := $(BUILD)/integration-vvv.log
 # Where the targets write their reports (TMPDIR reaches the targets through ansible-test's environment).
 REPORTS_DIR ?= $(or $(TMPDIR),/tmp)/vendor-tokens-reports
 # Every integration target at -vvv into a log, which the leak check then searches with the caches and temp files.
-integration: layout
+integration: layout redis-server
 	bash tests/utils/integration.sh $(BIN) $(COLLECTION) $(CURDIR)/$(INTEGRATION_LOG) $(EMULATOR) $(EMULATOR_DIR) \
 	  $(REPORTS_DIR) $(TEST_PYTHON)
 	$(BIN)/python tests/utils/leak_check.py --emulator $(EMULATOR) --collection . --log $(INTEGRATION_LOG) --tree $(COLLECTION)/tests/output \
-	  --tree $(EMULATOR_DIR) --tree $(HOME)/.cache/vendor.tokens --tree $(HOME)/.ansible/tmp
+	  --tree $(EMULATOR_DIR) --tree $(HOME)/.cache/vendor.tokens --tree $(HOME)/.ansible/tmp --tree $(REPORTS_DIR)
 
 # The newest ansible-core this machine installs, on its newest Python: units and every integration target.
 # The oldest ansible-core that meta/runtime.yml admits: units and the targets that cover each feature end to end.
@@ -102,7 +107,7 @@ matrix: layout
 	  status=$$?; $(BIN)/python $(EMULATOR) --stop --state-dir $(EMULATOR_DIR) >/dev/null 2>&1; exit $$status
 	@echo "matrix: ansible-core $(CORE_NEWEST) on Python 3.12 and $(CORE_OLDEST) on Python 3.11 passed"
 
-bench: layout
+bench: layout redis-server
 	$(BIN)/python tests/bench/bench.py --collections $(BUILD)
 
 clean:

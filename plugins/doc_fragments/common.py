@@ -70,6 +70,24 @@ options:
       - Defaults to the environment variable E(VENDOR_TOKENS_CACHE_DIR), else C($XDG_CACHE_HOME/vendor.tokens),
         else C(~/.cache/vendor.tokens).
     type: path
+  cache_url:
+    description:
+      - A Redis server through which many controllers share the token cache, such as AWX or AAP execution nodes and
+        parallel CI runners.
+      - Given as V(redis://[:password@]host:port/db), V(rediss://[:password@]host:port/db) for TLS, or
+        V(unix:///path/to/redis.sock).
+      - Unset, the cache is the file cache alone. Set, the file cache still serves repeated tasks, and on a miss
+        Redis is asked before the vendor; concurrent controllers wait on one Redis lock per credential, so they make
+        one request. Entries are sealed as in the file cache and expire in Redis with their token.
+      - Redis failing (unreachable, refusing the password, timing out, read-only) is never a task failing; the run
+        gives one warning naming the server (never its password) and uses the file cache alone.
+      - Needs the Python package C(redis) on the controller. Never logged, as it holds the password.
+    type: str
+  cache_ca_path:
+    description:
+      - PEM file of the CA certificates that sign the certificate of a V(rediss://) O(cache_url), instead of the
+        system bundle.
+    type: path
   force:
     description:
       - Fetch a new token even when the cache holds a usable one, and replace it.
@@ -205,6 +223,22 @@ options:
         key: cache_dir
     vars:
       - name: vendor_tokens_cache_dir
+  cache_url:
+    env:
+      - name: VENDOR_TOKENS_CACHE_URL
+    ini:
+      - section: vendor_tokens
+        key: cache_url
+    vars:
+      - name: vendor_tokens_cache_url
+  cache_ca_path:
+    env:
+      - name: VENDOR_TOKENS_CACHE_CA_PATH
+    ini:
+      - section: vendor_tokens
+        key: cache_ca_path
+    vars:
+      - name: vendor_tokens_cache_ca_path
   force:
     vars:
       - name: vendor_tokens_force

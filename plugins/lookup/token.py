@@ -84,8 +84,8 @@ _OUTPUTS = {
 
 # Options read from keyword, variable, environment and ansible.cfg, and their types; the rest are keyword-only.
 _SHARED_OPTIONS = {'validate_certs': 'bool', 'ca_path': 'path', 'client_cert': 'path', 'client_key': 'path',
-                   'timeout': 'int', 'retries': 'int', 'cache': 'bool', 'cache_dir': 'path', 'min_ttl': 'int',
-                   'refusal_ttl': 'int'}
+                   'timeout': 'int', 'retries': 'int', 'cache': 'bool', 'cache_dir': 'path', 'cache_url': 'str',
+                   'cache_ca_path': 'path', 'min_ttl': 'int', 'refusal_ttl': 'int'}
 
 
 _KEYWORD_OPTIONS = dict([('auth_url', 'str'), ('api_url', 'str'), ('force', 'bool'), ('refused_token', 'str')] + [

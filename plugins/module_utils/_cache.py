@@ -39,9 +39,9 @@ _HEX = frozenset('0123456789abcdef')
 
 
 def written_here(name):
-    """Whether a file name is one the cache writes (entry, shortcut or temporary file), so that pruning a
-    cache_dir shared with other files never touches theirs."""
-    if len(name) == 70 and name[64:] in ('.token', '.alias'):
+    """Whether a file name is one the cache writes (entry, shortcut, shared-cache marker or temporary file), so
+    that pruning a cache_dir shared with other files never touches theirs."""
+    if (len(name) == 70 and name[64:] in ('.token', '.alias')) or (len(name) == 69 and name.endswith('.skip')):
         return _HEX.issuperset(name[:64])
     # what _store's tempfile.mkstemp names: '.' + the first 16 characters of the name + '.' + random + _TEMP_SUFFIX
     return (len(name) > 18 + len(_TEMP_SUFFIX) and name.endswith(_TEMP_SUFFIX) and name[0] == name[17] == '.'
@@ -53,6 +53,15 @@ def cache_file(name):
     if len(name) == 69 and name.endswith('.lock'):
         return _HEX.issuperset(name[:64])
     return written_here(name)
+
+
+def seal(key, material, entry):
+    """The stored form of an entry: AES-GCM under a key derived from the secret, bound to its key (_recall.unseal
+    opens it)."""
+    salt, nonce = os.urandom(16), os.urandom(12)
+    data = aead(material, salt, key).encrypt(nonce, json.dumps(entry).encode('utf-8'), key.encode('ascii'))
+    return json.dumps({'format': FORMAT, 'salt': base64.b64encode(salt).decode('ascii'),
+                       'nonce': base64.b64encode(nonce).decode('ascii'), 'data': base64.b64encode(data).decode('ascii')})
 
 
 class TokenCache(object):
@@ -115,15 +124,12 @@ class TokenCache(object):
         """The stored entry (a dict), or None for a miss: absent, corrupt, undecryptable or another secret's."""
         return open_entry(self.directory, key, material) if self.usable else None
 
-    def write(self, key, material, entry):
-        """Seal and store entry; on failure warn once and carry on."""
+    def write(self, key, material, entry, ttl=None):
+        """Seal and store entry; on failure warn once and carry on. ttl, the seconds the entry is worth keeping,
+        is for a shared cache: files stay until pruned."""
         if not self.usable:
             return
-        salt, nonce = os.urandom(16), os.urandom(12)
-        data = aead(material, salt, key).encrypt(nonce, json.dumps(entry).encode('utf-8'), key.encode('ascii'))
-        self._store(self._path(key), json.dumps({'format': FORMAT, 'salt': base64.b64encode(salt).decode('ascii'),
-                                                 'nonce': base64.b64encode(nonce).decode('ascii'),
-                                                 'data': base64.b64encode(data).decode('ascii')}))
+        self._store(self._path(key), seal(key, material, entry))
         self.prune(self._path(key))  # here: it runs only after a request, never on a cache hit
 
     def prune(self, fresh_path):

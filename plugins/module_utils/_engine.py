@@ -20,6 +20,7 @@ from ansible_collections.vendor.tokens.plugins.module_utils._errors import Token
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import profile_for
 from ansible_collections.vendor.tokens.plugins.module_utils._recall import served, shortcut_name, token_for
 from ansible_collections.vendor.tokens.plugins.module_utils._request import build_request, scrub
+from ansible_collections.vendor.tokens.plugins.module_utils._shared_cache import SharedTokenCache
 from ansible_collections.vendor.tokens.plugins.module_utils._token import JMESPATH_IMPORT_ERROR, record_from_response
 
 REFUSED_STATUSES = (400, 401, 403)
@@ -48,7 +49,7 @@ def obtain(profile, values, describe, warn=None):
 def _through_cache(request, values, warn):
     """The credential's cached token, else a new one; then a shortcut from these exact options to its entry."""
     opts = request.options
-    cache = TokenCache(opts['cache_dir'], warn)
+    cache = open_cache(opts, warn)
     key = cache.key(request)
     record = _cached_or_fetched(request, cache, key, warn)
     if not opts['force'] and not opts['refused_token']:
@@ -56,6 +57,14 @@ def _through_cache(request, values, warn):
         cache.remember(shortcut_name(request.profile.name, values, request.key_material), key, request.api_url,
                        opts['min_ttl'])
     return record
+
+
+def open_cache(opts, warn):
+    """The file cache, or with cache_url set the file cache in front of Redis."""
+    if not opts.get('cache_url'):
+        return TokenCache(opts['cache_dir'], warn)
+    # A controller that dies holding the shared lock delays the others one request attempt at most.
+    return SharedTokenCache(opts['cache_dir'], opts['cache_url'], opts.get('cache_ca_path'), 2 * opts['timeout'], warn)
 
 
 def _cached_or_fetched(request, cache, key, warn):
@@ -89,7 +98,8 @@ def _cached_or_fetched(request, cache, key, warn):
                  'set min_ttl below %d' % (request.profile.name, record['expires_in'], opts['min_ttl'],
                                            record['expires_in']))
         cache.write(key, request.key_material,
-                    {'record': record, 'refresh_token': record.get('refresh_token') or refresh_token})
+                    {'record': record, 'refresh_token': record.get('refresh_token') or refresh_token},
+                    ttl=record['expires_in'])
         return record
 
 
@@ -111,7 +121,7 @@ def _remember_refusal(request, cache, key, exc):
     cache.write(key, request.key_material, {'refused': {
         'at': time.time(), 'status': exc.status, 'url': exc.url, 'message': scrub(exc.message, request.secrets),
         'vendor_message': scrub(exc.vendor_message, request.secrets) if exc.vendor_message else None,
-        'shape': _request_shape(request)}})
+        'shape': _request_shape(request)}}, ttl=request.options['refusal_ttl'])
 
 
 def _request_shape(request):

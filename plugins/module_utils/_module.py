@@ -16,7 +16,8 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible_collections.vendor.tokens.plugins.module_utils._engine import get_token
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
-from ansible_collections.vendor.tokens.plugins.module_utils._profiles import COMMON_DEFAULTS, PROFILES, profile_for
+from ansible_collections.vendor.tokens.plugins.module_utils._profiles import (
+    COMMON_DEFAULTS, PROFILES, SECRET_OPTIONS, profile_for)
 
 # Looked up, not imported: a cache hit needs neither.
 REQUIRED_LIBRARIES = ('requests', 'jmespath')
@@ -25,7 +26,7 @@ _VARIABLE_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 
 def common_argument_spec():
     """Argument spec of the options in the vendor.tokens.common doc fragment and its MODULE part."""
-    return dict(
+    spec = dict(
         auth_url=dict(type='str'),
         api_url=dict(type='str'),
         validate_certs=dict(type='bool', default=COMMON_DEFAULTS['validate_certs']),
@@ -36,12 +37,17 @@ def common_argument_spec():
         retries=dict(type='int', default=COMMON_DEFAULTS['retries']),
         cache=dict(type='bool', default=COMMON_DEFAULTS['cache']),
         cache_dir=dict(type='path'),
+        cache_url=dict(type='str'),
+        cache_ca_path=dict(type='path'),
         force=dict(type='bool', default=COMMON_DEFAULTS['force']),
-        refused_token=dict(type='str', no_log=True),
+        refused_token=dict(type='str'),
         min_ttl=dict(type='int', default=COMMON_DEFAULTS['min_ttl']),
         refusal_ttl=dict(type='int', default=COMMON_DEFAULTS['refusal_ttl']),
         fact_name=dict(type='str'),
     )
+    for name in SECRET_OPTIONS:
+        spec[name]['no_log'] = True
+    return spec
 
 
 def credential_argument_spec(profiles):

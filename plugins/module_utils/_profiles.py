@@ -22,11 +22,15 @@ COMMON_DEFAULTS = {
     'retries': 3,
     'cache': True,
     'cache_dir': None,
+    'cache_url': None,
+    'cache_ca_path': None,
     'force': False,
     'refused_token': None,
     'min_ttl': 60,
     'refusal_ttl': 60,
 }
+# The shared options whose values are secrets: never logged, masked in messages.
+SECRET_OPTIONS = ('refused_token', 'cache_url')
 
 
 # Plain classes rather than namedtuples: the lookup's hit path imports this table, and building namedtuple

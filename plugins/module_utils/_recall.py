@@ -79,11 +79,19 @@ def aead(material, salt, key):
 
 
 def open_entry(folder, key, material):
-    """The entry stored under key (a dict holding a token record or a refusal), or None for a miss: absent,
-    corrupt, undecryptable or another secret's."""
+    """The entry stored under key in folder, or None for a miss (see unseal)."""
     try:
         with open(os.path.join(folder, key + '.token'), 'rb') as handle:
-            sealed = json.loads(handle.read().decode('utf-8'))
+            return unseal(handle.read(), key, material)
+    except OSError:
+        return None
+
+
+def unseal(sealed, key, material):
+    """The entry (a dict holding a token record or a refusal) that _cache.seal stored under key, or None for a miss:
+    corrupt, undecryptable or another secret's."""
+    try:
+        sealed = json.loads(sealed.decode('utf-8') if isinstance(sealed, bytes) else sealed)
         if sealed.get('format') != FORMAT:
             return None
         salt, nonce, data = (base64.b64decode(sealed[name]) for name in ('salt', 'nonce', 'data'))
@@ -91,7 +99,7 @@ def open_entry(folder, key, material):
         if isinstance(entry, dict) and (isinstance(entry.get('record'), dict) or isinstance(entry.get('refused'), dict)):
             return entry
         return None
-    except (OSError, ValueError, TypeError, KeyError, AttributeError, InvalidTag):
+    except (ValueError, TypeError, KeyError, AttributeError, InvalidTag):
         return None
 
 

@@ -14,6 +14,7 @@ from ansible_collections.vendor.tokens.plugins.module_utils._errors import Token
 from ansible_collections.vendor.tokens.plugins.module_utils._options import without_empty_settings
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import COMMON_DEFAULTS
 from ansible_collections.vendor.tokens.plugins.module_utils._recall import key_material
+from ansible_collections.vendor.tokens.plugins.module_utils._shared_cache import check_cache_url, password_of
 
 
 class TokenRequest(object):
@@ -91,6 +92,14 @@ def build_request(profile, values, describe, warn=None):
         raise fail('timeout must be above 0, retries, min_ttl and refusal_ttl 0 or more', 'timeout')
     if bool(opts['client_key']) and not opts['client_cert']:
         raise fail("option 'client_key' is set without 'client_cert'; give both or neither", 'client_cert')
+    if opts['cache_url'] is not None:
+        opts['cache_url'] = str(opts['cache_url']).strip()
+        problem = check_cache_url(opts['cache_url'], opts['cache_ca_path'])
+        if problem:
+            raise fail('%s %s' % (describe(profile, 'cache_url'), problem), 'cache_url')
+        secrets += [opts['cache_url'], password_of(opts['cache_url'])]
+    elif opts['cache_ca_path']:
+        raise fail("option 'cache_ca_path' is set without 'cache_url'; give both or neither", 'cache_ca_path')
 
     variables = dict((key, value) for key, value in opts.items() if value is not None)
     for cred in profile.credentials:

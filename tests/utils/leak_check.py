@@ -22,6 +22,7 @@ import sys
 TEST_SECRETS = (
     'wrong-secret-value-8d1f', 'wrong-keyword-secret', 'refused-secret-5b7e',
     'proxy-secret-2c4d', 'PA-\u00fcn\u00ef\u20ac-s3cret', '\u00fcn\u00ef\u20ac',
+    'r\u00e9dis-p@ss:/#?%-3f8a', 'r%C3%A9dis-p%40ss%3A%2F%23%3F%25-3f8a', 'wr0ng-p\u00e4ssword:@/',
 ) + tuple('concurrency-secret-%d' % number for number in range(1, 51))
 JWT = re.compile(r'eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}')
 ERROR_OR_WARNING = re.compile(r'^\s*(\[ERROR\]|\[WARNING\]|ERROR|WARNING|fatal:|failed:|FATAL)|"msg":|"warnings":')

@@ -10,6 +10,7 @@ import os
 import pytest
 import yaml
 
+from ansible_collections.vendor.tokens.plugins.doc_fragments.common import ModuleDocFragment
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import PROFILES
 
 ROOT = os.path.join(os.path.dirname(__file__), '..', '..', '..', '..')
@@ -28,3 +29,16 @@ def test_credential_type_matches_the_profile(profile):
     for cred in with_env:
         assert fields[cred.name].get('secret', False) == cred.secret
     assert sorted(definition['inputs']['required']) == sorted(cred.name for cred in with_env if cred.required)
+
+
+def test_the_shared_cache_type_injects_what_the_settings_read():
+    with open(os.path.join(ROOT, 'extensions', 'awx', 'credential_type_shared_cache.yml')) as handle:
+        definition = yaml.safe_load(handle)
+    settings = yaml.safe_load(ModuleDocFragment.PLUGINS)['options']
+    fields = dict((field['id'], field) for field in definition['inputs']['fields'])
+    env = definition['injectors']['env']
+    assert fields['cache_url']['secret'] is True and definition['inputs']['required'] == ['cache_url']
+    assert env[settings['cache_url']['env'][0]['name']] == '{{ cache_url }}'
+    # The CA arrives as a file, and the path setting stays empty (unset) without one.
+    assert 'tower.filename.cache_ca' in env[settings['cache_ca_path']['env'][0]['name']]
+    assert definition['injectors']['file'] == {'template.cache_ca': '{{ cache_ca }}'}

@@ -12,6 +12,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from ansible_collections.vendor.tokens.plugins.module_utils import _engine, _recall
 from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
 
@@ -21,7 +23,7 @@ VALUES = {'client_id': 'sa@1.iam', 'client_secret': 'recall-test-secret', 'tsg_i
 ALLOWED = {'_options', '_profiles', '_recall'}
 # What a hit must never load: the request, validation, cache-writing, answer-parsing and error code, and their
 # third-party packages.
-FORBIDDEN_PACKAGES = ('requests', 'jmespath', 'urllib3')
+FORBIDDEN_PACKAGES = ('requests', 'jmespath', 'urllib3', 'redis')
 
 HIT = '''
 import json, sys
@@ -34,8 +36,10 @@ print(json.dumps({'cached': record['cached'], 'modules': sorted(sys.modules)}))
 '''
 
 
-def test_a_hit_loads_only_the_hit_path(tmp_path, monkeypatch):
-    values = dict(VALUES, cache_dir=str(tmp_path / 'cache'))
+@pytest.mark.parametrize('cache_url', [None, 'redis://:recall-pw@127.0.0.1:9/0'], ids=['file cache', 'with Redis'])
+def test_a_hit_loads_only_the_hit_path(tmp_path, monkeypatch, cache_url):
+    # With cache_url, the hit is served from the file cache in front of Redis (here, a Redis nobody listens for).
+    values = dict(VALUES, cache_dir=str(tmp_path / 'cache'), cache_url=cache_url)
 
     def fake_fetch(request, warn, refresh_token=None):
         now = time.time()
