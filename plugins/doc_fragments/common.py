@@ -136,6 +136,7 @@ notes:
 requirements:
   - requests
   - jmespath
+  - redis (only with O(cache_url))
 attributes:
   action:
     support: full

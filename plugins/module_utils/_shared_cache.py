@@ -155,11 +155,13 @@ class SharedTokenCache(TokenCache):
 
     def read(self, key, material):
         """Redis's entry, copied into the file cache when it differs (the hit path reads that copy); without one,
-        the file cache's."""
+        the file cache's, which is then shared (another controller may be about to ask)."""
         sealed = self._try('GET', lambda: self._client.get(KEY_PREFIX + key))
         local = super(SharedTokenCache, self).read(key, material)
         entry = unseal(sealed, key, material) if sealed else None
         if entry is None:
+            if local and local.get('record') and self._client is not None:
+                self._share(key, material, local, local['record'].get('expires_at_epoch', 0) - time.time())
             return local
         if entry != local:
             super(SharedTokenCache, self).write(key, material, entry)
@@ -167,7 +169,10 @@ class SharedTokenCache(TokenCache):
 
     def write(self, key, material, entry, ttl=None):
         super(SharedTokenCache, self).write(key, material, entry, ttl)
-        if ttl and ttl > 0:
+        self._share(key, material, entry, ttl)
+
+    def _share(self, key, material, entry, ttl):
+        if self._client is not None and ttl and ttl >= 1:
             sealed = seal(key, material, entry)
             self._try('SET', lambda: self._client.set(KEY_PREFIX + key, sealed, ex=int(ttl)))
 

@@ -51,6 +51,30 @@ class Emulator(object):
                        stdout=subprocess.DEVNULL)
 
 
+class Redis(object):
+    """A redis-server on loopback with a password, for the shared-cache rows."""
+
+    def __init__(self, folder):
+        self.password = 'bench-redis-%s' % os.urandom(6).hex()
+        self.port = closed_port()
+        os.makedirs(folder)
+        self.process = subprocess.Popen(
+            [shutil.which('redis-server') or 'redis-server', '--port', str(self.port), '--bind', '127.0.0.1',
+             '--requirepass', self.password, '--save', '', '--appendonly', 'no', '--dir', folder],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = 'redis://:%s@127.0.0.1:%d/0' % (self.password, self.port)
+        for _attempt in range(100):
+            with socket.socket() as probe:
+                if probe.connect_ex(('127.0.0.1', self.port)) == 0:
+                    return
+            time.sleep(0.05)
+        raise SystemExit('redis-server did not start')
+
+    def stop(self):
+        self.process.kill()
+        self.process.wait()
+
+
 def closed_port():
     """A loopback port nothing listens on (bound, then released)."""
     with socket.socket() as probe:
@@ -103,14 +127,18 @@ def main():
 
     work = tempfile.mkdtemp(prefix='vendor-tokens-bench-')
     emulator = Emulator(os.path.join(work, 'emulator'))
+    redis = None
     try:
-        return measure(args, work, emulator)
+        redis = Redis(os.path.join(work, 'redis'))
+        return measure(args, work, emulator, redis)
     finally:
         emulator.stop()
+        if redis:
+            redis.stop()
         shutil.rmtree(work, ignore_errors=True)
 
 
-def measure(args, work, emulator):
+def measure(args, work, emulator, redis):
     url, ca_path = emulator.state['url'], emulator.state['ca_path']
     paloalto = emulator.state['vendors']['paloalto']
     pa_credentials, auth_url = paloalto['credentials'], paloalto['options']['auth_url']
@@ -161,7 +189,18 @@ def measure(args, work, emulator):
                             for n in range(args.cached_tasks)])
     write_play(warm_play, [{'name': 'warm', 'vendor.tokens.sase_token': module_args}])
 
+    # 5. The lookup play with cache_url, each run in an empty file cache as in a fresh AWX container (Redis holds the
+    # token), against the same play on the file cache alone.
+    redis_env = dict(env, VENDOR_TOKENS_CACHE_URL=redis.url)
     lookup_requests, hosts_requests, lookup_pairs, module_pairs, cached_pairs, cached_requests = [], [], [], [], [], []
+    redis_pairs, redis_requests = [], []
+
+    def redis_run():
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        before = emulator.auth_requests()
+        elapsed = run_play(work, lookup_play, redis_env, local)
+        redis_requests.append(emulator.auth_requests() - before)
+        return elapsed
 
     def lookup_run():
         shutil.rmtree(cache_dir, ignore_errors=True)
@@ -187,12 +226,18 @@ def measure(args, work, emulator):
                                     lambda: run_play(work, debug_play, env, local)))
         cached_requests.append(emulator.auth_requests() - before)
 
+        if number == 0:
+            run_play(work, lookup_play, redis_env, local)  # Redis gets the token once
+        redis_pairs.append(in_turn(number, redis_run, lambda: run_play(work, lookup_play, env, local)))
+
     lookup_times, literal_times = zip(*lookup_pairs)
     module_times, uri_times = zip(*module_pairs)
     lookup_ratio = statistics.median(a / b for a, b in lookup_pairs)
     module_ratio = statistics.median(a / b for a, b in module_pairs)
     cached_times, debug_times = zip(*cached_pairs)
     cached_ratio = statistics.median(a / b for a, b in cached_pairs)
+    redis_times, file_times = zip(*redis_pairs)
+    redis_ratio = statistics.median(a / b for a, b in redis_pairs)
     rows = [
         ('%d tasks templating the lookup' % args.lookup_tasks, 'auth requests', max(lookup_requests), '== 1',
          max(lookup_requests) == 1),
@@ -211,6 +256,10 @@ def measure(args, work, emulator):
          cached_ratio <= 1.5 and max(cached_requests) == 0),
         ('  one cached sase_token task', 'time per task', '%.1f ms' % statistics.median(
             1000 * (a - b) / args.cached_tasks for a, b in cached_pairs), '-', None),
+        ('%d lookups, empty file cache, Redis warm' % args.lookup_tasks, 'auth requests', max(redis_requests), '== 0',
+         max(redis_requests) == 0),
+        ('  same play: through Redis / file cache alone', 'wall time ratio', '%.3f (%.1f s / %.1f s)' % (
+            redis_ratio, statistics.median(redis_times), statistics.median(file_times)), '<= 1.1', redis_ratio <= 1.1),
     ]
     print('\nvendor.tokens benchmark (%d rounds, medians; python %s)' % (args.rounds, sys.version.split()[0]))
     print('%-46s %-20s %-28s %-8s %s' % ('case', 'measure', 'result', 'target', 'met'))

@@ -11,7 +11,7 @@ trap 'rm -rf "${scratch}"' EXIT
 ANSIBLE_COLLECTIONS_PATH="${scratch}/collections" \
   "${bin}/ansible-galaxy" collection install --force -p "${scratch}/collections" "${tarball}" >/dev/null 2>&1
 "${bin}/ansible-builder" introspect --sanitize "${scratch}/collections" > "${scratch}/introspect.txt"
-for requirement in requests jmespath cryptography "python3 \[platform:rpm\]"; do
+for requirement in requests jmespath cryptography redis "python3 \[platform:rpm\]"; do
   grep -q "${requirement}" "${scratch}/introspect.txt" || {
     cat "${scratch}/introspect.txt" >&2; echo "ansible-builder introspect does not see ${requirement}" >&2; exit 1; }
 done
@@ -31,4 +31,4 @@ EE
 "${bin}/ansible-builder" create -f "${scratch}/execution-environment.yml" -c "${scratch}/context" >/dev/null
 test -s "${scratch}/context/Containerfile" -o -s "${scratch}/context/Dockerfile"
 test -s "${scratch}/context/_build/requirements.yml"
-echo "ansible-builder: introspect finds requests, jmespath, cryptography and python3; create wrote a build context"
+echo "ansible-builder: introspect finds requests, jmespath, cryptography, redis and python3; create wrote a build context"

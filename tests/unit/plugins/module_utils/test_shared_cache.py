@@ -135,6 +135,13 @@ def test_a_second_controller_is_served_from_redis_then_from_its_own_files(tmp_pa
     assert token(options(tmp_path / 'controller-b', server.url()))['cached'] is True
 
 
+def test_a_token_only_the_file_cache_holds_is_shared(tmp_path, server, fetch):
+    token(options(tmp_path / 'a', None))  # before cache_url was set
+    assert token(options(tmp_path / 'a', server.url()))['cached'] is True
+    assert token(options(tmp_path / 'b', server.url()))['cached'] is True
+    assert fetch.calls() == 1
+
+
 def test_redis_holds_sealed_entries_that_expire_with_their_token(tmp_path, server, fetch):
     record = token(options(tmp_path / 'a', server.url()))
     keys = server.client.keys('*')
