@@ -203,6 +203,20 @@ def test_an_unreachable_redis_costs_one_short_attempt(tmp_path, fetch):
     assert 'not used' in warnings[0] and PASSWORD not in warnings[0]
 
 
+def test_a_redis_that_never_answers_costs_one_timeout_per_run(tmp_path, fetch):
+    with socket.socket() as silent:  # accepts connections (the kernel does) and never answers
+        silent.bind(('127.0.0.1', 0))
+        silent.listen(8)
+        url = 'redis://:%s@127.0.0.1:%d/0' % (quote(PASSWORD, safe=''), silent.getsockname()[1])
+        warnings = []
+        started = time.time()
+        for task in range(5):
+            token(options(tmp_path / 'a', url, force=True, timeout=30 + task), warnings)
+        elapsed = time.time() - started
+    assert fetch.calls() == 5 and len(warnings) == 1 and 'Timeout' in warnings[0]
+    assert _shared_cache.REPLY_TIMEOUT <= elapsed < _shared_cache.REPLY_TIMEOUT + 1.0
+
+
 def test_a_redis_killed_mid_run_falls_back_to_the_file_cache(tmp_path, fetch):
     dying = RedisServer(tmp_path / 'dying')
     try:
