@@ -27,7 +27,7 @@ import time
 from urllib.parse import unquote, urlsplit
 
 from ansible_collections.vendor.tokens.plugins.module_utils._cache import TokenCache, seal
-from ansible_collections.vendor.tokens.plugins.module_utils._recall import unseal
+from ansible_collections.vendor.tokens.plugins.module_utils._recall import HAS_CRYPTOGRAPHY, unseal
 
 SCHEMES = ('redis', 'rediss', 'unix')
 KEY_PREFIX = 'vendor.tokens:'
@@ -86,7 +86,8 @@ class SharedTokenCache(TokenCache):
         self._secrets = [text for text in (url, password_of(url)) if text]
         self._lock_ttl = max(1, int(lock_ttl))
         self._client = None
-        if not self._skipping():
+        # Without cryptography nothing can be sealed, and the file cache has said so already.
+        if HAS_CRYPTOGRAPHY and not self._skipping():
             self._client = self._connect(url, ca_path)
 
     # Redis down: one warning per run, then the run's later tasks skip it.
