@@ -75,18 +75,24 @@ options:
       - A Redis server through which many controllers share the token cache, such as AWX or AAP execution nodes and
         parallel CI runners.
       - Given as V(redis://[:password@]host:port/db), V(rediss://[:password@]host:port/db) for TLS, or
-        V(unix:///path/to/redis.sock).
+        V(unix:///path/to/redis.sock); an ACL user as V(redis://user:password@host:port/db). Percent-encode the
+        password's C(/), C(#), C(?), C(@) and C(%) characters (V(%2F), V(%23), V(%3F), V(%40), V(%25)).
+      - Defaults to the environment variable E(VENDOR_TOKENS_CACHE_URL), or the variable C(vendor_tokens_cache_url).
+        An AWX/AAP credential of the type in C(extensions/awx/credential_type_shared_cache.yml) injects it.
       - Unset, the cache is the file cache alone. Set, the file cache still serves repeated tasks, and on a miss
         Redis is asked before the vendor; concurrent controllers wait on one Redis lock per credential, so they make
         one request. Entries are sealed as in the file cache and expire in Redis with their token.
       - Redis failing (unreachable, refusing the password, timing out, read-only) is never a task failing; the run
         gives one warning naming the server (never its password) and uses the file cache alone.
+      - A value that is not such a URL fails the task before any request, as other bad input does.
       - Needs the Python package C(redis) on the controller. Never logged, as it holds the password.
     type: str
   cache_ca_path:
     description:
       - PEM file of the CA certificates that sign the certificate of a V(rediss://) O(cache_url), instead of the
         system bundle.
+      - Defaults to the environment variable E(VENDOR_TOKENS_CACHE_CA_PATH). Given with a V(redis://) O(cache_url), or
+        without one, it fails the task.
     type: path
   force:
     description:

@@ -86,9 +86,12 @@ class OptionAdapter(object):
             return value
 
         def describe(profile, name):
+            cred = credential(profile, name)
+            if not cred and name not in ('auth_url', 'api_url'):  # a shared setting, named without the vendor
+                return "option '%s' (keyword '%s', environment variable %s, variable vendor_tokens_%s, or %s in " \
+                       "[vendor_tokens] of ansible.cfg)" % (name, name, shared_environment_variable(name), name, name)
             prefixed = '%s_%s' % (profile.name, name)
             sources = ["keyword '%s' or '%s'" % (name, prefixed), 'variable vendor_tokens_%s' % prefixed]
-            cred = credential(profile, name)
             if cred and cred.env:
                 sources.append('environment variable %s' % cred.env)
             return "option '%s' (%s, or %s in [vendor_tokens] of ansible.cfg)" % (name, ', '.join(sources), prefixed)

@@ -22,14 +22,16 @@ import contextlib
 import hashlib
 import json
 import os
+import tempfile
 import time
 
 from urllib.parse import unquote, urlsplit
 
 from ansible_collections.vendor.tokens.plugins.module_utils._cache import TokenCache, seal
-from ansible_collections.vendor.tokens.plugins.module_utils._recall import HAS_CRYPTOGRAPHY, unseal
+from ansible_collections.vendor.tokens.plugins.module_utils._recall import HAS_CRYPTOGRAPHY, is_private, unseal
 
 SCHEMES = ('redis', 'rediss', 'unix')
+_ENCODE_HINT = ("; if the password holds /, #, ?, @ or %, percent-encode them (%2F, %23, %3F, %40, %25)")
 KEY_PREFIX = 'vendor.tokens:'
 # A dead or blackholed Redis costs one connection attempt this long per run (the marker spares the other tasks).
 CONNECT_TIMEOUT = 0.5
@@ -43,31 +45,36 @@ def redis_location(url):
     parts = urlsplit(url)
     if parts.scheme == 'unix':
         return 'unix://%s' % parts.path
+    host = parts.hostname or 'localhost'
     port = ':%d' % parts.port if parts.port else ''
-    return '%s://%s%s%s' % (parts.scheme, parts.hostname or 'localhost', port, parts.path or '/0')
+    return '%s://%s%s%s' % (parts.scheme, '[%s]' % host if ':' in host else host, port, parts.path or '/0')
 
 
 def check_cache_url(url, ca_path):
-    """None when cache_url (and cache_ca_path) can be used, else what is wrong; never quotes the URL, which may hold
-    a password."""
+    """None when cache_url (and cache_ca_path) can be used, else what is wrong; never quotes any part of the URL,
+    where a password that was not percent-encoded can spill into the host, port or path."""
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        return 'is not a URL (its port or brackets are malformed)'
+        return 'is not a URL (its port or brackets are malformed)%s' % _ENCODE_HINT
+    if not parts.scheme:
+        return 'has no scheme; it must be redis://[:password@]host:port/db, rediss://... (TLS) or unix:///path/to/socket'
     if parts.scheme not in SCHEMES:
         return ('has the scheme %r; it must be redis://[:password@]host:port/db, rediss://... (TLS) or '
                 'unix:///path/to/socket' % parts.scheme)
     if parts.scheme == 'unix':
         return None if parts.path else 'names no socket path (unix:///path/to/redis.sock)'
     if not parts.hostname:
-        return 'names no host (redis://[:password@]host:port/db)'
+        return 'names no host (redis://[:password@]host:port/db)%s' % _ENCODE_HINT
     if port == 0:
         return 'has port 0'
     if parts.path.strip('/') and not parts.path.strip('/').isdigit():
-        return 'has the database %r; it must be a number, such as /0' % unquote(parts.path.strip('/'))
+        return 'has a database that is not a number (it must be like /0)%s' % _ENCODE_HINT
     if ca_path and parts.scheme != 'rediss':
         return "is not rediss:// (TLS), so cache_ca_path cannot apply; use rediss:// or leave cache_ca_path unset"
+    if ca_path and not os.path.isfile(os.path.expanduser(ca_path)):
+        return "is rediss://, and its cache_ca_path %s is not a file; give the PEM file of the Redis server's CA" % ca_path
     return None
 
 
@@ -93,35 +100,47 @@ class SharedTokenCache(TokenCache):
     # Redis down: one warning per run, then the run's later tasks skip it.
 
     def _marker(self):
-        """The marker file of this run and this Redis: Ansible forks every task's worker from the playbook's
-        process, so the parent's pid names the run."""
+        """The marker file of this run and this Redis, in the cache folder, or else in a private folder of this user
+        under the temporary folder: Ansible forks every task's worker from the playbook's process, so the parent's
+        pid names the run."""
         named = json.dumps(['redis unusable', self.location, os.getppid()])
-        return self._path(hashlib.sha256(named.encode('utf-8')).hexdigest(), MARKER_SUFFIX)
+        digest = hashlib.sha256(named.encode('utf-8')).hexdigest()
+        if self.usable:
+            return self._path(digest, MARKER_SUFFIX)
+        folder = os.path.join(tempfile.gettempdir(), 'vendor.tokens-%s' % (os.getuid() if hasattr(os, 'getuid') else 0))
+        with contextlib.suppress(OSError):
+            os.mkdir(folder, 0o700)
+        return os.path.join(folder, digest + MARKER_SUFFIX) if is_private(folder) else None
 
     def _skipping(self):
+        marker = self._marker()
         try:
-            return self.usable and time.time() - os.stat(self._marker()).st_mtime < SKIP_FOR
+            return bool(marker) and time.time() - os.stat(marker).st_mtime < SKIP_FOR
         except OSError:
             return False
 
     def _give_up(self, reason):
         """Stop using Redis for this task and, SKIP_FOR seconds, this run; warn unless this run already has."""
         self._client = None
-        first = True
-        if self.usable:
+        first, marker = True, self._marker()
+        if marker:
             try:
-                os.close(os.open(self._marker(), os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+                os.close(os.open(marker, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             except FileExistsError:
                 first = False
                 with contextlib.suppress(OSError):
-                    os.utime(self._marker())
+                    os.utime(marker)
             except OSError:
                 pass
-        if first:
-            for secret in self._secrets:
-                reason = reason.replace(secret, '********')
-            self._warn('shared token cache at %s not used (%s); using the file cache %s only'
-                       % (self.location, reason, self.directory))
+        if not first:
+            return
+        for secret in self._secrets:
+            reason = reason.replace(secret, '********')
+        if 'CERTIFICATE_VERIFY_FAILED' in reason:
+            reason += "; set cache_ca_path to the PEM file of the CA that signs the Redis server's certificate"
+        fallback = ('using the file cache %s only' % self.directory if self.usable else
+                    'the file cache is off too, so each task asks the vendor')
+        self._warn('shared token cache at %s not used (%s); %s' % (self.location, reason, fallback))
 
     def _connect(self, url, ca_path):
         try:

@@ -274,15 +274,55 @@ def test_without_the_redis_package_one_message_names_it(tmp_path, server, fetch,
 @pytest.mark.parametrize('url, problem', [
     ('http://127.0.0.1:6379/0', "has the scheme 'http'"),
     ('redis://:pw-9f1e@:6379/0', 'names no host'),
-    ('redis://:pw-9f1e@127.0.0.1:6379/zero', "has the database 'zero'"),
+    ('redis://:pw-9f1e@127.0.0.1:6379/zero', 'has a database that is not a number'),
     ('redis://:pw-9f1e@127.0.0.1:port/0', 'malformed'),
     ('unix://', 'names no socket path'),
+    ('127.0.0.1:6379', 'has no scheme'),
+    # A password that was not percent-encoded spills into the host, port or path: no part of it is quoted.
+    ('redis://:pw/9f1e@127.0.0.1:6379/0', 'percent-encode'),
+    ('redis://:pw#9f1e@127.0.0.1:6379/0', 'percent-encode'),
+    ('redis://:a@b/pw-9f1e@127.0.0.1:6379/0', 'percent-encode'),
 ])
 def test_a_bad_cache_url_is_refused_without_quoting_it(tmp_path, fetch, url, problem):
     with pytest.raises(TokenError) as caught:
         token(options(tmp_path / 'a', url))
     assert problem in str(caught.value) and "option 'cache_url'" in str(caught.value)
-    assert 'pw-9f1e' not in str(caught.value) and fetch.calls() == 0
+    assert '9f1e' not in str(caught.value) and fetch.calls() == 0
+
+
+def test_the_lookup_names_where_a_shared_setting_is_set():
+    class Plugin(object):
+        def has_option(self, name):
+            return False
+    describe = OptionAdapter.from_lookup(Plugin()).describe
+    text = describe(find_profile('paloalto'), 'cache_url')
+    assert 'environment variable VENDOR_TOKENS_CACHE_URL' in text and 'variable vendor_tokens_cache_url' in text
+    assert 'paloalto_cache_url' not in text
+
+
+def test_a_hung_redis_costs_one_timeout_per_run_even_without_a_file_cache(tmp_path, fetch, monkeypatch):
+    monkeypatch.setattr(_shared_cache.tempfile, 'gettempdir', lambda: str(tmp_path))
+    cache_dir = tmp_path / 'open'
+    cache_dir.mkdir(mode=0o777)
+    os.chmod(str(cache_dir), 0o777)  # refused by the file cache: the run's marker goes to a private folder
+    with socket.socket() as silent:
+        silent.bind(('127.0.0.1', 0))
+        silent.listen(8)
+        url = 'redis://:%s@127.0.0.1:%d/0' % (quote(PASSWORD, safe=''), silent.getsockname()[1])
+        warnings = []
+        started = time.time()
+        for task in range(4):
+            token(options(cache_dir, url, timeout=30 + task), warnings)
+        elapsed = time.time() - started
+    assert elapsed < _shared_cache.REPLY_TIMEOUT + 1.0
+    redis_warnings = [text for text in warnings if 'shared token cache' in text]
+    assert len(redis_warnings) == 1 and 'the file cache is off too' in redis_warnings[0]
+
+
+def test_a_missing_ca_file_is_named(tmp_path, server, fetch):
+    url = server.url().replace('redis://', 'rediss://')
+    with pytest.raises(TokenError, match='cache_ca_path .*ca.pem is not a file'):
+        token(options(tmp_path / 'a', url, cache_ca_path=str(tmp_path / 'ca.pem')))
 
 
 def test_a_ca_path_needs_a_tls_url(tmp_path, server, fetch):
