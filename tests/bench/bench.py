@@ -146,6 +146,8 @@ def measure(args, work, emulator, redis):
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.abspath(args.collections), ANSIBLE_NOCOLOR='1',
                VENDOR_TOKENS_CACHE_DIR=cache_dir, ANSIBLE_HOST_KEY_CHECKING='False', ANSIBLE_RETRY_FILES_ENABLED='0',
                ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCALHOST_WARNING='0')
+    # As users run it: Python keeps the lookup plugin's bytecode (ansible compiles module_utils in every fork anyway).
+    env.pop('PYTHONDONTWRITEBYTECODE', None)
     local = os.path.join(work, 'localhost.ini')
     with open(local, 'w') as handle:
         handle.write('localhost ansible_connection=local\n')
