@@ -118,6 +118,8 @@ def build_request(profile, values, describe, warn=None):
         # The same text every time, so that Ansible shows it once per run however many tasks and forks fetch.
         warn('%s: validate_certs is false, so the TLS certificate of %s is not verified; give ca_path instead'
              % (profile.name, url))
+    if opts['api_url']:  # the token travels there: the same rules as for auth_url
+        _check_url(profile, 'api_url', opts['api_url'], opts['validate_certs'], warn)
     api_url = opts['api_url'] or _fill(profile, profile.api_url, variables, None)
     if not api_url:
         parts = urlsplit(url)
