@@ -9,7 +9,8 @@ TEST_PYTHON ?= 3.11
 BIN := $(CURDIR)/$(VENV)/bin
 ANSIBLE_TEST := cd $(COLLECTION) && $(BIN)/ansible-test
 EMULATOR := tests/integration/targets/setup_emulator/files/vendor_emulator
-EMULATOR_DIR ?= $(or $(TMPDIR),/tmp)/vendor-tokens-emulator
+# Where the integration targets start the emulator and write their reports: the collection's own tests/output.
+EMULATOR_DIR := $(CURDIR)/$(COLLECTION)/tests/output/vendor-tokens-emulator
 
 # Whatever the tools write to a home folder (ansible-test's pip bootstrap and venvs, ansible-lint's collection
 # install, pip's cache, Ansible's tmp, the token cache) goes under build/home, so the user's own home is never
@@ -86,14 +87,13 @@ units: layout redis-server
 	$(ANSIBLE_TEST) units --venv --python $(TEST_PYTHON) --requirements --color no
 
 INTEGRATION_LOG := $(BUILD)/integration-vvv.log
-# Where the targets write their reports (TMPDIR reaches the targets through ansible-test's environment).
-REPORTS_DIR ?= $(or $(TMPDIR),/tmp)/vendor-tokens-reports
+REPORTS_DIR := $(CURDIR)/$(COLLECTION)/tests/output/vendor-tokens-reports
 # Every integration target at -vvv into a log, which the leak check then searches with the caches and temp files.
 integration: layout redis-server
 	bash tests/utils/integration.sh $(BIN) $(COLLECTION) $(CURDIR)/$(INTEGRATION_LOG) $(EMULATOR) $(EMULATOR_DIR) \
 	  $(REPORTS_DIR) $(TEST_PYTHON)
 	$(BIN)/python tests/utils/leak_check.py --emulator $(EMULATOR) --collection . --log $(INTEGRATION_LOG) --tree $(COLLECTION)/tests/output \
-	  --tree $(EMULATOR_DIR) --tree $(HOME)/.cache/vendor.tokens --tree $(HOME)/.ansible/tmp --tree $(REPORTS_DIR)
+	  --tree $(HOME)/.cache/vendor.tokens --tree $(HOME)/.ansible/tmp
 
 # The newest ansible-core this machine installs, on its newest Python: units and every integration target.
 # The oldest ansible-core that meta/runtime.yml admits: units and the targets that cover each feature end to end.

@@ -12,7 +12,7 @@ run() { ansible-playbook -i "${INVENTORY_PATH}" "$@"; }
 count() { tr '\n' ' ' < "$2" | tr -s ' ' | grep -oF "$1" | wc -l; }
 
 run setup.yml "$@"
-vars_file="${TMPDIR:-/tmp}/vendor-tokens-emulator/vars.json"  # where setup_emulator starts it
+vars_file="$(dirname "${JUNIT_OUTPUT_DIR}")/vendor-tokens-emulator/vars.json"  # where setup_emulator starts it
 
 # An inventory as users write one: the tenant's addresses in group_vars, and localhost named with an ssh
 # connection (to a closed port, and no Python given): the token and the API calls still run on the controller.

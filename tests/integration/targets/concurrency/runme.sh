@@ -9,7 +9,8 @@ inventory="${OUTPUT_DIR}/fifty.ini"
   for n in $(seq -w 1 50); do echo "host${n} ansible_connection=local credential_index=${n}"; done
 } > "${inventory}"
 
-mkdir -p "${TMPDIR:-/tmp}/vendor-tokens-reports"
+reports="$(dirname "${JUNIT_OUTPUT_DIR}")/vendor-tokens-reports"
+mkdir -p "${reports}"
 for distinct in false true; do
   rm -rf "${VENDOR_TOKENS_CACHE_DIR}"
   ansible-playbook -i "${inventory}" -i "${INVENTORY_PATH}" fifty.yml -f 50 -e distinct=${distinct} -e first_run=true "$@"
@@ -17,7 +18,7 @@ for distinct in false true; do
   expected=$([ "${distinct}" = true ] && echo 50 || echo 1)
   entries=$(find "${VENDOR_TOKENS_CACHE_DIR}" -name '*.token' | wc -l)
   echo "distinct credentials: ${distinct}; cache entries: ${entries} (expected ${expected})" \
-    | tee -a "${TMPDIR:-/tmp}/vendor-tokens-reports/concurrency.txt"
+    | tee -a "${reports}/concurrency.txt"
   test "${entries}" -eq "${expected}"
   test -z "$(find "${VENDOR_TOKENS_CACHE_DIR}" -name '.*' -type f)"  # no temporary file left behind
 done

@@ -10,7 +10,7 @@ ansible-playbook -i "${INVENTORY_PATH}" lookup.yml "$@"
 credential() {
   "${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}" -c \
     'import json, sys; print(json.load(open(sys.argv[1]))["vendors"][sys.argv[2]]["credentials"][sys.argv[3]])' \
-    "${TMPDIR:-/tmp}/vendor-tokens-emulator/state.json" "$1" "$2"
+    "$(dirname "${JUNIT_OUTPUT_DIR}")/vendor-tokens-emulator/state.json" "$1" "$2"
 }
 
 # Palo Alto credentials from the environment only.

@@ -14,7 +14,7 @@ test "$(stat -c %a "${VENDOR_TOKENS_CACHE_DIR}")" = 700
 test -z "$(find "${VENDOR_TOKENS_CACHE_DIR}" -type f ! -perm 600)"
 # One entry per vendor, and none of the emulator's credentials (it publishes them in its state file) in any file.
 python="${ANSIBLE_TEST_PYTHON_INTERPRETER:-python3}"
-state="${TMPDIR:-/tmp}/vendor-tokens-emulator/state.json"
+state="$(dirname "${JUNIT_OUTPUT_DIR}")/vendor-tokens-emulator/state.json"
 vendors=$("${python}" -c 'import json, sys; print(len(json.load(open(sys.argv[1]))["vendors"]))' "${state}")
 test "$(find "${VENDOR_TOKENS_CACHE_DIR}" -name '*.token' | wc -l)" -ge "${vendors}"
 "${python}" - "${state}" "${VENDOR_TOKENS_CACHE_DIR}" <<'PYTHON'

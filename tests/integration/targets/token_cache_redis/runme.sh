@@ -10,7 +10,7 @@ rm -rf "${work}" && mkdir -p "${work}/tokens"
 export ANSIBLE_LOCALHOST_WARNING=false
 
 ansible-playbook -i "${INVENTORY_PATH}" setup.yml "$@"
-state="${TMPDIR:-/tmp}/vendor-tokens-emulator/state.json"
+state="$(dirname "${JUNIT_OUTPUT_DIR}")/vendor-tokens-emulator/state.json"
 vars=$("${python}" -c 'import json, sys; print(json.load(open(sys.argv[1]))["vars_path"])' "${state}")
 check() { "${python}" check.py "${state}" "$@"; }
 
@@ -105,6 +105,6 @@ test "$(grep -c 'shared token cache at redis://127.0.0.1:'"${port}"'/0 not used'
 ! grep -qF -e 'wr0ng-pässword' -e 'wr0ng-p%C3%A4ssword' -e "${password}" -e "${url}" "${work}/wrong.log"
 # What Redis and both controllers stored, kept for the leak check (this target's output folder is removed).
 check redis "${url}" >/dev/null 2>&1 || true
-kept="${TMPDIR:-/tmp}/vendor-tokens-reports/shared-cache"
+kept="$(dirname "${JUNIT_OUTPUT_DIR}")/vendor-tokens-reports/shared-cache"
 mkdir -p "${kept}" && cp -r "${work}/dump.rdb" "${work}"/controller-*/cache "${kept}/" 2>/dev/null || true
 echo "shared cache: all cases passed"
