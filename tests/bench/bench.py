@@ -197,19 +197,19 @@ def measure(args, work, emulator, redis):
     lookup_requests, hosts_requests, lookup_pairs, module_pairs, cached_pairs, cached_requests = [], [], [], [], [], []
     redis_pairs, redis_requests = [], []
 
-    def redis_run():
+    def counted_lookup_run(play_env, requests):
+        """The lookup play in an empty file cache; its auth requests appended to requests."""
         shutil.rmtree(cache_dir, ignore_errors=True)
         before = emulator.auth_requests()
-        elapsed = run_play(work, lookup_play, redis_env, local)
-        redis_requests.append(emulator.auth_requests() - before)
+        elapsed = run_play(work, lookup_play, play_env, local)
+        requests.append(emulator.auth_requests() - before)
         return elapsed
 
+    def redis_run():
+        return counted_lookup_run(redis_env, redis_requests)
+
     def lookup_run():
-        shutil.rmtree(cache_dir, ignore_errors=True)
-        before = emulator.auth_requests()
-        elapsed = run_play(work, lookup_play, env, local)
-        lookup_requests.append(emulator.auth_requests() - before)
-        return elapsed
+        return counted_lookup_run(env, lookup_requests)
 
     for number in range(args.rounds):
         lookup_pairs.append(in_turn(number, lookup_run, lambda: run_play(work, literal_play, env, local)))

@@ -203,16 +203,21 @@ def test_an_unreachable_redis_costs_one_short_attempt(tmp_path, fetch):
     assert 'not used' in warnings[0] and PASSWORD not in warnings[0]
 
 
-def test_a_redis_that_never_answers_costs_one_timeout_per_run(tmp_path, fetch):
-    with socket.socket() as silent:  # accepts connections (the kernel does) and never answers
+@pytest.fixture
+def silent_redis():
+    """The URL of a server that accepts connections (the kernel does) and never answers."""
+    with socket.socket() as silent:
         silent.bind(('127.0.0.1', 0))
         silent.listen(8)
-        url = 'redis://:%s@127.0.0.1:%d/0' % (quote(PASSWORD, safe=''), silent.getsockname()[1])
-        warnings = []
-        started = time.time()
-        for task in range(5):
-            token(options(tmp_path / 'a', url, force=True, timeout=30 + task), warnings)
-        elapsed = time.time() - started
+        yield 'redis://:%s@127.0.0.1:%d/0' % (quote(PASSWORD, safe=''), silent.getsockname()[1])
+
+
+def test_a_redis_that_never_answers_costs_one_timeout_per_run(tmp_path, fetch, silent_redis):
+    warnings = []
+    started = time.time()
+    for task in range(5):
+        token(options(tmp_path / 'a', silent_redis, force=True, timeout=30 + task), warnings)
+    elapsed = time.time() - started
     assert fetch.calls() == 5 and len(warnings) == 1 and 'Timeout' in warnings[0]
     assert _shared_cache.REPLY_TIMEOUT <= elapsed < _shared_cache.REPLY_TIMEOUT + 1.0
 
@@ -300,20 +305,16 @@ def test_the_lookup_names_where_a_shared_setting_is_set():
     assert 'paloalto_cache_url' not in text
 
 
-def test_a_hung_redis_costs_one_timeout_per_run_even_without_a_file_cache(tmp_path, fetch, monkeypatch):
+def test_a_hung_redis_costs_one_timeout_per_run_even_without_a_file_cache(tmp_path, fetch, monkeypatch, silent_redis):
     monkeypatch.setattr(_shared_cache.tempfile, 'gettempdir', lambda: str(tmp_path))
     cache_dir = tmp_path / 'open'
     cache_dir.mkdir(mode=0o777)
     os.chmod(str(cache_dir), 0o777)  # refused by the file cache: the run's marker goes to a private folder
-    with socket.socket() as silent:
-        silent.bind(('127.0.0.1', 0))
-        silent.listen(8)
-        url = 'redis://:%s@127.0.0.1:%d/0' % (quote(PASSWORD, safe=''), silent.getsockname()[1])
-        warnings = []
-        started = time.time()
-        for task in range(4):
-            token(options(cache_dir, url, timeout=30 + task), warnings)
-        elapsed = time.time() - started
+    warnings = []
+    started = time.time()
+    for task in range(4):
+        token(options(cache_dir, silent_redis, timeout=30 + task), warnings)
+    elapsed = time.time() - started
     assert elapsed < _shared_cache.REPLY_TIMEOUT + 1.0
     redis_warnings = [text for text in warnings if 'shared token cache' in text]
     assert len(redis_warnings) == 1 and 'the file cache is off too' in redis_warnings[0]
