@@ -61,16 +61,15 @@ _raw:
   elements: raw
 """
 
-import os
-
 from ansible.errors import AnsibleError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.vendor.tokens.plugins.module_utils._options import (
-    OptionAdapter, shared_environment_variable, unknown_options_message, without_empty_settings)
-from ansible_collections.vendor.tokens.plugins.module_utils._profiles import COMMON_DEFAULTS, PROFILES, Credential, profile_for
+from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter, sources, unknown_options_message
+from ansible_collections.vendor.tokens.plugins.module_utils._profiles import PROFILES, profile_for
 from ansible_collections.vendor.tokens.plugins.module_utils._recall import token_for
+from ansible_collections.vendor.tokens.plugins.module_utils._settings import INI_SECTION, SETTINGS, without_empty_settings
+from ansible_collections.vendor.tokens.plugins.plugin_utils._settings import misspelled_variables, vendor_options
 from ansible_collections.vendor.tokens.plugins.plugin_utils._untrusted import untrusted
 
 display = Display()
@@ -82,18 +81,10 @@ _OUTPUTS = {
     'record': lambda record: record,
 }
 
-# Options read from keyword, variable, environment and ansible.cfg, and their types; the rest are keyword-only.
-_SHARED_OPTIONS = {'validate_certs': 'bool', 'ca_path': 'path', 'client_cert': 'path', 'client_key': 'path',
-                   'timeout': 'int', 'retries': 'int', 'cache': 'bool', 'cache_dir': 'path', 'cache_url': 'str',
-                   'cache_ca_path': 'path', 'min_ttl': 'int', 'refusal_ttl': 'int'}
-
-
-_KEYWORD_OPTIONS = dict([('auth_url', 'str'), ('api_url', 'str'), ('force', 'bool'), ('refused_token', 'str')] + [
-    (cred.name, 'str') for profile in PROFILES for cred in profile.setting_credentials()])
-
 
 def option_definitions():
-    """The options in DOCUMENTATION, as Ansible's config manager holds them, built from the profile table.
+    """The options in DOCUMENTATION, as Ansible's config manager holds them, derived from the settings table and
+    the profile table.
 
     Every template that uses the lookup runs it in a new forked worker, where the plugin loader would parse
     DOCUMENTATION and its fragments with Ansible's provenance-tracking YAML loader: that costs more than the
@@ -102,24 +93,28 @@ def option_definitions():
     """
     options = {'_terms': {'type': 'list', 'elements': 'str', 'required': True},
                'output': {'type': 'str', 'choices': sorted(_OUTPUTS), 'default': 'access_token'}}
-    for name, kind in _KEYWORD_OPTIONS.items():
-        options[name] = {'type': kind}
-    for name, kind in _SHARED_OPTIONS.items():
-        options[name] = {'type': kind, 'env': [{'name': shared_environment_variable(name)}],
-                         'ini': [{'section': 'vendor_tokens', 'key': name}], 'vars': [{'name': 'vendor_tokens_%s' % name}]}
-    options['force']['vars'] = [{'name': 'vendor_tokens_force'}]
-    for name, value in COMMON_DEFAULTS.items():
-        if value is not None:
-            options[name]['default'] = value
+    for setting in SETTINGS:
+        option = options[setting.name] = {'type': setting.kind}
+        if not setting.per_vendor:
+            if setting.environment:
+                option['env'] = [{'name': setting.env_name()}]
+            if setting.ini:
+                option['ini'] = [{'section': INI_SECTION, 'key': setting.ini_key()}]
+            if setting.variable:
+                option['vars'] = [{'name': setting.variable_name()}]
+        if setting.default is not None:
+            option['default'] = setting.default
     for profile in PROFILES:
-        for cred in profile.setting_credentials() + (Credential('auth_url', None), Credential('api_url', None)):
-            name = '%s_%s' % (profile.name, cred.name)
-            options[name] = {'type': 'str', 'ini': [{'section': 'vendor_tokens', 'key': name}],
-                             'vars': [{'name': 'vendor_tokens_%s' % name}]}
-            if cred.env:
-                options[name]['env'] = [{'name': cred.env}]
-            if cred.default is not None:
-                options[name]['default'] = cred.default
+        per_vendor = [(setting.name, None, None) for setting in SETTINGS if setting.per_vendor]
+        for name, env, default in [(cred.name, cred.env, cred.default) for cred in profile.setting_credentials()] + per_vendor:
+            options.setdefault(name, {'type': 'str'})
+            env, variable, ini_key = sources(profile, name)
+            option = options['%s_%s' % (profile.name, name)] = {'type': 'str', 'ini': [{'section': INI_SECTION, 'key': ini_key}],
+                                                                'vars': [{'name': variable}]}
+            if env:
+                option['env'] = [{'name': env}]
+            if default is not None:
+                option['default'] = default
     return options
 
 
@@ -148,35 +143,24 @@ class LookupModule(LookupBase):
             raise
 
     def _tokens(self, terms, variables, kwargs):
-        profiles = [profile_for(term) for term in terms]
-        adapter = self.settings([profile.name for profile in profiles], variables, kwargs)
-        output = _OUTPUTS[self.get_option('output')]
-        return [output(token_for(profile, adapter, warn=display.warning)) for profile in profiles]
-
-    def settings(self, vendors, variables, kwargs):
-        """An OptionAdapter over the settings of these vendors: keywords, then the variables, environment
-        variables and ansible.cfg entries this lookup documents. The token modules read the same settings."""
-        # Variables reach a lookup untemplated: template those these vendors read, before path options resolve.
-        shared = set('vendor_tokens_%s' % name for name in list(_SHARED_OPTIONS) + ['force'])
-        prefixes = tuple('vendor_tokens_%s_' % vendor for vendor in vendors)
-        own_vars = dict((name, self._templar.template(value)) for name, value in variables.items()
-                        if name in shared or name.startswith(prefixes))
-        own_vars, kwargs = without_empty_settings(own_vars, 'vendor_tokens_'), without_empty_settings(kwargs)
-        if 'output' in kwargs and kwargs['output'] not in _OUTPUTS:
+        kwargs = without_empty_settings(kwargs)
+        output = kwargs.pop('output', 'access_token')
+        if output not in _OUTPUTS:
             raise AnsibleError("lookup('vendor.tokens.token'): output %r is not one of: %s"
-                               % (kwargs['output'], ', '.join(sorted(_OUTPUTS))))
-        self.set_options(var_options=own_vars, direct=kwargs)
-        unknown = [name for name in kwargs if name not in self._options]
+                               % (output, ', '.join(sorted(_OUTPUTS))))
+        valid = [name for name in option_definitions() if name != '_terms']
+        unknown = [name for name in kwargs if name not in valid]
         if unknown:
             raise AnsibleError(unknown_options_message(
-                "lookup('vendor.tokens.token')", unknown, [name for name in self._options if name != '_terms'],
-                listed=False) + '; ansible-doc -t lookup vendor.tokens.token lists its options')
-        return OptionAdapter.from_lookup(self, self._set_by_empty_environment(kwargs, own_vars))
-
-    @staticmethod
-    def _set_by_empty_environment(kwargs, own_vars):
-        """The shared settings that only an empty environment variable sets, which therefore are not set
-        (Ansible would resolve an empty path to the current folder, and an empty boolean to false)."""
-        return frozenset(name for name in _SHARED_OPTIONS
-                         if os.environ.get(shared_environment_variable(name), 'set').strip() == ''
-                         and name not in kwargs and 'vendor_tokens_%s' % name not in own_vars)
+                "lookup('vendor.tokens.token')", unknown, valid, listed=False)
+                + '; ansible-doc -t lookup vendor.tokens.token lists its options')
+        if not isinstance(terms, list):
+            terms = [terms]
+        profiles = [profile_for(term) for term in terms]
+        for warning in misspelled_variables(variables):
+            display.warning(warning)
+        records = []
+        for profile in profiles:
+            values = vendor_options(profile, kwargs, variables, self._templar.template, prefixed_keywords=True)
+            records.append(_OUTPUTS[output](token_for(profile, OptionAdapter.from_params(values), warn=display.warning)))
+        return records

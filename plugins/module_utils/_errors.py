@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 vendor.tokens contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The collection's one exception type."""
+"""The collection's one exception type, and its one rule for keeping secrets out of messages."""
 
 from __future__ import annotations
 
@@ -40,3 +40,13 @@ class TokenError(Exception):
         return dict((key, value) for key, value in (
             ('vendor', self.vendor), ('url', self.url), ('status', self.status),
             ('vendor_message', self.vendor_message), ('option', self.option)) if value is not None)
+
+
+MASK = '********'
+
+
+def mask(text, secrets):
+    """text with every secret in secrets replaced by MASK, longest first (so no part of one is left showing)."""
+    for secret in sorted(set(str(secret) for secret in secrets if secret), key=len, reverse=True):
+        text = text.replace(secret, MASK)
+    return text

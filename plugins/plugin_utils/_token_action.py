@@ -16,13 +16,14 @@ import os
 
 from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible.plugins.action import ActionBase
-from ansible.plugins.loader import lookup_loader
 
 from ansible_collections.vendor.tokens.plugins.module_utils._module import (
     missing_library, module_argument_spec, module_profiles, token_result)
-from ansible_collections.vendor.tokens.plugins.module_utils._options import (
-    describe_setting, unknown_options_message, without_empty_settings)
+from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError, mask
+from ansible_collections.vendor.tokens.plugins.module_utils._options import unknown_options_message
+from ansible_collections.vendor.tokens.plugins.module_utils._settings import without_empty_settings
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import find_profile
+from ansible_collections.vendor.tokens.plugins.plugin_utils._settings import misspelled_variables, vendor_options
 from ansible_collections.vendor.tokens.plugins.plugin_utils._untrusted import untrusted
 
 
@@ -36,13 +37,6 @@ def environ(environment):
     finally:
         os.environ.clear()
         os.environ.update(saved)
-
-
-def scrubbed(text, secrets):
-    for secret in secrets:
-        if secret:
-            text = text.replace(str(secret), '********')
-    return text
 
 
 class TokenAction(ActionBase):
@@ -71,38 +65,38 @@ class TokenAction(ActionBase):
 
         environment = self._task_environment()
         with environ(environment):  # proxies and CA bundles the task's environment names reach the request too
-            params = self._with_settings(args, argument_spec, task_vars or {})
+            try:
+                params = self._with_settings(args, argument_spec, task_vars or {})
+            except TokenError as exc:  # a setting from a variable, the environment or ansible.cfg of the wrong type
+                result.update(failed=True, msg=str(exc), **exc.details())
+                return result
             for entry in argument_spec.values():
                 entry.pop('fallback', None)  # the settings above read the environment, empty values as unset
             validation = ArgumentSpecValidator(argument_spec).validate(params)
             if validation.error_messages:
-                result.update(failed=True, msg='vendor.tokens.%s: %s' % (self.MODULE, scrubbed(
+                result.update(failed=True, msg='vendor.tokens.%s: %s' % (self.MODULE, mask(
                     '; '.join(validation.error_messages), validation._no_log_values)))
                 return result
             missing = missing_library()
             if missing:
                 result.update(failed=True, msg=missing)
                 return result
-            warnings = []
-            result.update(token_result(self.MODULE, validation.validated_parameters, describe=describe_setting,
-                                       warn=warnings.append))
+            warnings = misspelled_variables(task_vars or {})
+            result.update(token_result(self.MODULE, validation.validated_parameters, warn=warnings.append))
         if warnings:
             result['warnings'] = warnings
-        for name in ('token', 'ansible_facts'):
+        for name in ('token',):
             if name in result:
                 result[name] = untrusted(result[name])
         return result
 
     def _with_settings(self, args, argument_spec, task_vars):
-        """args, with each option they leave out taken from the settings the lookup reads (the vendor-prefixed and
-        shared vendor_tokens_* variables, environment variables and ansible.cfg), so modules, the lookup and the
-        roles share one set of settings with one precedence."""
+        """args, with each option they leave out read from its other sources (plugin_utils/_settings.py), so the
+        modules, the lookup and the roles share one set of settings with one precedence."""
         # A provider that is not a vendor's name is refused by the validation that follows.
         profile = find_profile(args.get('provider')) or module_profiles(self.MODULE)[0]
-        reader = lookup_loader.get('vendor.tokens.token', loader=self._loader, templar=self._templar)
-        settings = reader.settings([profile.name], task_vars, {})
-        params = dict((name, value) for name, value in settings.values(profile).items()
-                      if value is not None and name in argument_spec)
+        params = vendor_options(profile, args, task_vars, self._templar.template)
+        params = dict((name, value) for name, value in params.items() if value is not None and name in argument_spec)
         params.update(args)
         return params
 

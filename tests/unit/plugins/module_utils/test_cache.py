@@ -33,7 +33,7 @@ def values(tmp_path, **changes):
 
 
 def adapter(opts):
-    return OptionAdapter(lambda profile, name: opts.get(name), lambda profile, name: "option '%s'" % name)
+    return OptionAdapter.from_params(opts)
 
 
 def request_for(tmp_path, **changes):

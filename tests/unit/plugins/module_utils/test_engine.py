@@ -8,7 +8,8 @@ import pytest
 
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import (
-    COMMON_DEFAULTS, PROFILES, find_profile, profile_for, vendor_names)
+    PROFILES, find_profile, profile_for, vendor_names)
+from ansible_collections.vendor.tokens.plugins.module_utils._settings import DEFAULTS as COMMON_DEFAULTS
 from ansible_collections.vendor.tokens.plugins.module_utils._request import build_request, scrub
 
 KEEPZ_ID = '0f8fad5b-d9cb-4fcf-a6d5-3b5a0c1e8f11'
@@ -197,18 +198,12 @@ def test_an_unknown_vendor_is_named_with_the_closest_one():
     assert "unknown vendor 'paloato'; did you mean 'paloalto'?" in str(caught.value)
 
 
-def test_the_lookup_adapter_takes_the_keyword_before_the_prefixed_setting():
-    from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
-
-    class Plugin(object):
-        options = {'client_id': None, 'paloalto_client_id': 'from-settings', 'timeout': 10, 'tsg_id': 'keyword'}
-
-        def has_option(self, name):
-            return name in self.options
-
-        def get_option(self, name):
-            return self.options[name]
-    adapter = OptionAdapter.from_lookup(Plugin(), unset=frozenset(['timeout']))
-    values = adapter.values(find_profile('paloalto'))
+def test_the_lookup_takes_the_keyword_before_the_prefixed_setting(monkeypatch):
+    from ansible_collections.vendor.tokens.plugins.module_utils._options import describe
+    from ansible_collections.vendor.tokens.plugins.plugin_utils import _settings
+    monkeypatch.setitem(_settings._INI, 'values', {})
+    monkeypatch.setenv('VENDOR_TOKENS_TIMEOUT', '')
+    keywords = {'paloalto_client_id': 'from-settings', 'tsg_id': 'keyword'}
+    values = _settings.vendor_options(find_profile('paloalto'), keywords, {}, prefixed_keywords=True)
     assert values['client_id'] == 'from-settings' and values['tsg_id'] == 'keyword' and values['timeout'] is None
-    assert 'variable vendor_tokens_paloalto_client_id' in adapter.describe(find_profile('paloalto'), 'client_id')
+    assert 'variable vendor_tokens_paloalto_client_id' in describe(find_profile('paloalto'), 'client_id')

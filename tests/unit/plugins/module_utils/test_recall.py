@@ -19,8 +19,8 @@ from ansible_collections.vendor.tokens.plugins.module_utils._options import Opti
 
 COLLECTIONS_ROOT = os.path.abspath(os.path.join(os.path.dirname(_recall.__file__), *(['..'] * 5)))
 VALUES = {'client_id': 'sa@1.iam', 'client_secret': 'recall-test-secret', 'tsg_id': '1838006364'}
-# What the lookup imports to serve a hit: the adapter, the table and the hit path.
-ALLOWED = {'_options', '_profiles', '_recall'}
+# What the lookup imports to serve a hit: the adapter, the two tables and the hit path.
+ALLOWED = {'_options', '_profiles', '_settings', '_recall'}
 # What a hit must never load: the request, validation, cache-writing, answer-parsing and error code, and their
 # third-party packages.
 FORBIDDEN_PACKAGES = ('requests', 'jmespath', 'urllib3', 'redis')
@@ -31,7 +31,7 @@ from ansible_collections.vendor.tokens.plugins.module_utils._options import Opti
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import find_profile
 from ansible_collections.vendor.tokens.plugins.module_utils._recall import token_for
 values = json.loads(sys.argv[1])
-record = token_for(find_profile('paloalto'), OptionAdapter(lambda profile, name: values.get(name), None))
+record = token_for(find_profile('paloalto'), OptionAdapter.from_params(values))
 print(json.dumps({'cached': record['cached'], 'modules': sorted(sys.modules)}))
 '''
 
@@ -47,7 +47,7 @@ def test_a_hit_loads_only_the_hit_path(tmp_path, monkeypatch, cache_url):
                 'expires_at_epoch': int(now + 900), 'expires_at': 'x', 'obtained_at': 'x', 'api_url': request.api_url,
                 'claims': None, 'cached': False, 'headers': {}}
     monkeypatch.setattr(_engine, 'fetch', fake_fetch)
-    assert _engine.get_token('paloalto', OptionAdapter(lambda profile, name: values.get(name), None))['cached'] is False
+    assert _engine.get_token('paloalto', OptionAdapter.from_params(values))['cached'] is False
 
     env = dict(os.environ, PYTHONPATH=COLLECTIONS_ROOT)
     done = subprocess.run([sys.executable, '-c', HIT, json.dumps(values)], env=env, check=True,

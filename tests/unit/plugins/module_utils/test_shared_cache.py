@@ -121,7 +121,7 @@ def options(cache_dir, cache_url, **changes):
 
 
 def token(opts, warnings=None):
-    adapter = OptionAdapter(lambda profile, name: opts.get(name), lambda profile, name: "option '%s'" % name)
+    adapter = OptionAdapter.from_params(opts)
     return get_token('paloalto', adapter, warn=(warnings.append if warnings is not None else None))
 
 
@@ -296,10 +296,7 @@ def test_a_bad_cache_url_is_refused_without_quoting_it(tmp_path, fetch, url, pro
 
 
 def test_the_lookup_names_where_a_shared_setting_is_set():
-    class Plugin(object):
-        def has_option(self, name):
-            return False
-    describe = OptionAdapter.from_lookup(Plugin()).describe
+    describe = OptionAdapter.from_params({}).describe
     text = describe(find_profile('paloalto'), 'cache_url')
     assert 'environment variable VENDOR_TOKENS_CACHE_URL' in text and 'variable vendor_tokens_cache_url' in text
     assert 'paloalto_cache_url' not in text
