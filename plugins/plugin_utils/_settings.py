@@ -92,10 +92,23 @@ def vendor_options(profile, keywords, variables, template=None, prefixed_keyword
     return values
 
 
+# Per-vendor inputs of the API modules that are not settings: vendor_tokens_<vendor>_<name>.
+PER_VENDOR_INPUTS = ('api_headers',)
+
+
+def per_vendor_input(profile, name, variables, template=None):
+    """The value of the variable vendor_tokens_<vendor>_<name> (one of PER_VENDOR_INPUTS), or None."""
+    variable = '%s%s_%s' % (VARIABLE_PREFIX, profile.name, name)
+    if variable not in variables:
+        return None
+    return template(variables[variable]) if template else variables[variable]
+
+
 def known_variables():
-    """Every vendor_tokens_* variable the settings and the vendors' credentials read."""
+    """Every vendor_tokens_* variable the settings, the vendors' credentials and the API modules read."""
     names = set()
     for profile in PROFILES:
+        names.update('%s%s_%s' % (VARIABLE_PREFIX, profile.name, name) for name in PER_VENDOR_INPUTS)
         for setting in SETTINGS:
             names.add(setting.variable_name(profile.name))
         for cred in profile.credentials:

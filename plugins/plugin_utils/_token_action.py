@@ -1,109 +1,27 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 vendor.tokens contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The action plugin every token module runs as: the engine in the controller's worker, never on the host.
-
-A token belongs to the controller, so the task neither connects to its host nor sends it a payload: it works on
-hosts that are down, have no Python or are network devices, and ansible-core has no module arguments or
-environment line to echo at -vvv. The contract is the module's: its argument spec (from _module.py), check mode,
-module_defaults and the action group, the same result.
-"""
+"""The action plugin every token module runs as (see _controller_action.py): the engine in the controller's worker."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-
-from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
-from ansible.plugins.action import ActionBase
-
 from ansible_collections.vendor.tokens.plugins.module_utils._module import (
-    missing_library, module_argument_spec, module_profiles, token_result)
-from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError, mask
-from ansible_collections.vendor.tokens.plugins.module_utils._options import unknown_options_message
-from ansible_collections.vendor.tokens.plugins.module_utils._settings import without_empty_settings
+    module_argument_spec, module_profiles, token_result)
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import find_profile
-from ansible_collections.vendor.tokens.plugins.plugin_utils._settings import misspelled_variables, vendor_options
-from ansible_collections.vendor.tokens.plugins.plugin_utils._untrusted import untrusted
+from ansible_collections.vendor.tokens.plugins.plugin_utils._controller_action import ControllerAction
 
 
-@contextlib.contextmanager
-def environ(environment):
-    """os.environ as environment for the duration (this worker process runs one task), then as it was."""
-    saved = dict(os.environ)
-    os.environ.update(environment)
-    try:
-        yield
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
-
-
-class TokenAction(ActionBase):
+class TokenAction(ControllerAction):
     """Subclasses name the module they run as MODULE."""
 
-    MODULE = None
-    TRANSFERS_FILES = False
-    _requires_connection = False
-    _supports_check_mode = True
-    _supports_async = False
+    UNTRUSTED = ('token',)
 
-    def run(self, tmp=None, task_vars=None):
-        if self._task.async_val:
-            return dict(failed=True, msg='vendor.tokens.%s runs on the controller and returns as soon as it has the '
-                                         'token; remove async and poll from the task' % self.MODULE)
-        result = super(TokenAction, self).run(tmp, task_vars)
-        del tmp
+    def argument_spec(self):
+        return module_argument_spec(self.MODULE)
 
-        argument_spec = module_argument_spec(self.MODULE)
-        args = without_empty_settings(self._task.args)
-        unknown = set(args) - set(argument_spec)
-        if unknown:
-            result.update(failed=True, msg=unknown_options_message('vendor.tokens.%s' % self.MODULE, unknown,
-                                                                   argument_spec))
-            return result
+    def profile(self, args):
+        # A provider that is not a vendor's name is refused by the argument spec's choices.
+        return find_profile(args.get('provider')) or module_profiles(self.MODULE)[0]
 
-        environment = self._task_environment()
-        with environ(environment):  # proxies and CA bundles the task's environment names reach the request too
-            try:
-                params = self._with_settings(args, argument_spec, task_vars or {})
-            except TokenError as exc:  # a setting from a variable, the environment or ansible.cfg of the wrong type
-                result.update(failed=True, msg=str(exc), **exc.details())
-                return result
-            for entry in argument_spec.values():
-                entry.pop('fallback', None)  # the settings above read the environment, empty values as unset
-            validation = ArgumentSpecValidator(argument_spec).validate(params)
-            if validation.error_messages:
-                result.update(failed=True, msg='vendor.tokens.%s: %s' % (self.MODULE, mask(
-                    '; '.join(validation.error_messages), validation._no_log_values)))
-                return result
-            missing = missing_library()
-            if missing:
-                result.update(failed=True, msg=missing)
-                return result
-            warnings = misspelled_variables(task_vars or {})
-            result.update(token_result(self.MODULE, validation.validated_parameters, warn=warnings.append))
-        if warnings:
-            result['warnings'] = warnings
-        for name in ('token',):
-            if name in result:
-                result[name] = untrusted(result[name])
-        return result
-
-    def _with_settings(self, args, argument_spec, task_vars):
-        """args, with each option they leave out read from its other sources (plugin_utils/_settings.py), so the
-        modules, the lookup and the roles share one set of settings with one precedence."""
-        # A provider that is not a vendor's name is refused by the validation that follows.
-        profile = find_profile(args.get('provider')) or module_profiles(self.MODULE)[0]
-        params = vendor_options(profile, args, task_vars, self._templar.template)
-        params = dict((name, value) for name, value in params.items() if value is not None and name in argument_spec)
-        params.update(args)
-        return params
-
-    def _task_environment(self):
-        """The environment the module would have seen: the controller's, under the task's environment keyword."""
-        environment = dict(os.environ)
-        task_environment = {}
-        self._compute_environment_string(raw_environment_out=task_environment)
-        environment.update((name, str(value)) for name, value in task_environment.items())
-        return environment
+    def outcome(self, profile, params, task_vars, warn):
+        return token_result(self.MODULE, params, warn=warn)

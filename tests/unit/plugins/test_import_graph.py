@@ -29,6 +29,7 @@ LAYERS = (
     ('_engine',),
     ('_module', '_api'),
     ('_sase_objects',),
+    ('_api_module',),
 )
 
 

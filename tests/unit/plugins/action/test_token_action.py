@@ -14,7 +14,7 @@ import pytest
 from ansible_collections.vendor.tokens.plugins.module_utils._module import module_argument_spec, module_profiles
 from ansible_collections.vendor.tokens.plugins.module_utils._options import unknown_options_message
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import PROFILES
-from ansible_collections.vendor.tokens.plugins.plugin_utils import _token_action
+from ansible_collections.vendor.tokens.plugins.plugin_utils import _controller_action, _token_action
 
 MODULES = sorted(set(profile.module for profile in PROFILES))
 SECRET = 'unit-secret-' + 'f3a9'
@@ -59,7 +59,7 @@ def test_an_option_far_from_any_is_named_without_a_guess():
 
 
 def test_a_validation_error_never_quotes_a_secret(monkeypatch):
-    monkeypatch.setattr(_token_action, 'missing_library', lambda: None)
+    monkeypatch.setattr(_controller_action, 'missing_library', lambda: None)
     result = action_for('sase_token', {'client_secret': SECRET, 'timeout': SECRET}).run(task_vars={})
     assert result['failed'] and "argument 'timeout'" in result['msg']
     assert SECRET not in repr(result)
@@ -77,13 +77,13 @@ def test_async_is_refused_before_anything_else():
 ])
 def test_environment_fallbacks_read_the_task_environment(monkeypatch, task_environment, expected):
     monkeypatch.setenv('PALOALTO_CLIENT_SECRET', 'from-controller')
-    monkeypatch.setattr(_token_action, 'missing_library', lambda: None)
+    monkeypatch.setattr(_controller_action, 'missing_library', lambda: None)
     seen = {}
 
-    def token_result(module_name, params, describe=None, warn=None):
+    def token_result(module_name, params, warn=None):
         seen.update(params)
         warn('a warning')
-        return dict(changed=False, token={'access_token': 'eyJ{{ x }}'}, ansible_facts={'paloalto_token': {}})
+        return dict(changed=False, token={'access_token': 'eyJ{{ x }}'})
 
     monkeypatch.setattr(_token_action, 'token_result', token_result)
     result = action_for('sase_token', {'client_id': 'sa', 'tsg_id': '1'}, environment=task_environment).run(
