@@ -23,7 +23,9 @@ $(shell mkdir -p $(HOME))
 .PHONY: test demo venv layout sanity units integration lint package matrix bench clean tarball generate generated \
   redis-server
 
+# Last, that every server the tests started (Redis, the emulator) is gone: any left is named, stopped, and fails.
 test: generated sanity lint units integration package demo matrix
+	$(BIN)/python tests/utils/leftover_processes.py --root $(CURDIR) --root $(abspath $(BUILD))
 	@echo "make test: all passed"
 
 # Every file that lists per-vendor facts, written from the profile table; `generated` fails when one is stale.
@@ -88,12 +90,14 @@ units: layout redis-server
 
 INTEGRATION_LOG := $(BUILD)/integration-vvv.log
 REPORTS_DIR := $(CURDIR)/$(COLLECTION)/tests/output/vendor-tokens-reports
-# Every integration target at -vvv into a log, which the leak check then searches with the caches and temp files.
+# Every integration target at -vvv into a log, which the leak check then searches with the caches and temp files
+# (the emulator's folder and logs, the fact_cache target's jsonfile cache, the Redis dump) for the credentials and
+# for every token the emulator issued.
 integration: layout redis-server
 	bash tests/utils/integration.sh $(BIN) $(COLLECTION) $(CURDIR)/$(INTEGRATION_LOG) $(EMULATOR) $(EMULATOR_DIR) \
 	  $(REPORTS_DIR) $(TEST_PYTHON)
 	$(BIN)/python tests/utils/leak_check.py --emulator $(EMULATOR) --collection . --log $(INTEGRATION_LOG) --tree $(COLLECTION)/tests/output \
-	  --tree $(HOME)/.cache/vendor.tokens --tree $(HOME)/.ansible/tmp
+	  --tree $(HOME)/.cache/vendor.tokens --tree $(HOME)/.ansible/tmp --issued $(EMULATOR_DIR)/issued-tokens.txt
 
 # The newest ansible-core this machine installs, on its newest Python: units and every integration target.
 # The oldest ansible-core that meta/runtime.yml admits: units and the targets that cover each feature end to end.

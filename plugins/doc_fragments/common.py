@@ -111,6 +111,20 @@ options:
       - Seconds the returned token must still live. A cached token closer to its expiry is renewed.
     type: int
     default: 60
+  renew_window:
+    description:
+      - Seconds before expiry at which a cached token is renewed in advance (the advisory window).
+      - Unset, it is a third of the token's lifetime, at most 300 seconds (5 minutes for tokens of 15 minutes or more),
+        and never less than O(min_ttl); set or not, it is at most three quarters of the lifetime. The moment carries a
+        jitter of up to a tenth of the window (at most 30 seconds), so that controllers sharing a credential do not all
+        renew in the same second. V(0), or any value up to O(min_ttl), turns it off.
+      - Inside the window the first task to come renews, once and without retries, while every other task is served the
+        cached token without waiting. If that renewal fails (no connection, a timeout, HTTP 429 or 5xx, an answer that
+        cannot be read, or a refused credential) the cached token is still served, with one warning per run, and the next
+        attempt waits a short back-off (a sixth of the window, 5 to 60 seconds, plus up to a quarter more), shared through
+        the cache by all forks and, with O(cache_url), all controllers.
+      - Inside O(min_ttl) (the mandatory window) a failure fails the task.
+    type: int
   refusal_ttl:
     description:
       - Seconds a refused login (HTTP 400, 401 or 403) is remembered in the cache, so that many hosts make one request.
@@ -251,6 +265,14 @@ options:
         key: min_ttl
     vars:
       - name: vendor_tokens_min_ttl
+  renew_window:
+    env:
+      - name: VENDOR_TOKENS_RENEW_WINDOW
+    ini:
+      - section: vendor_tokens
+        key: renew_window
+    vars:
+      - name: vendor_tokens_renew_window
   refusal_ttl:
     env:
       - name: VENDOR_TOKENS_REFUSAL_TTL

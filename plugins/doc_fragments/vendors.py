@@ -41,6 +41,10 @@ options:
       - Client secret for C(paloalto), C(plainid), C(keepz), as a keyword; overrides O(paloalto_client_secret),
         O(plainid_client_secret), O(keepz_client_secret) for every term.
     type: str
+  credential:
+    description:
+      - API credential for C(forticasb), as a keyword; overrides O(forticasb_credential) for every term.
+    type: str
   password:
     description:
       - Password for C(forticasb), as a keyword; overrides O(forticasb_password) for every term.
@@ -133,7 +137,8 @@ options:
       - name: vendor_tokens_checkpoint_api_key
   checkpoint_region:
     description:
-      - Check Point Harmony SASE (Perimeter 81) region, which picks the auth and API hosts, one of V(us), V(eu).
+      - Check Point Harmony SASE (Perimeter 81) region, which picks the auth and API hosts, one of V(us), V(eu),
+        V(au), V(in) (in any case).
     type: str
     default: us
     env:
@@ -161,9 +166,20 @@ options:
         key: checkpoint_api_url
     vars:
       - name: vendor_tokens_checkpoint_api_url
+  forticasb_credential:
+    description:
+      - Fortinet FortiCASB API credential generated in the console (API Setting), instead of username and password.
+    type: str
+    env:
+      - name: FORTICASB_CREDENTIAL
+    ini:
+      - section: vendor_tokens
+        key: forticasb_credential
+    vars:
+      - name: vendor_tokens_forticasb_credential
   forticasb_username:
     description:
-      - Fortinet FortiCASB user name (an email address).
+      - Fortinet FortiCASB user name (an email address), with password, instead of an API credential.
     type: str
     env:
       - name: FORTICASB_USERNAME
@@ -174,7 +190,7 @@ options:
       - name: vendor_tokens_forticasb_username
   forticasb_password:
     description:
-      - Fortinet FortiCASB password.
+      - Fortinet FortiCASB password of username.
     type: str
     env:
       - name: FORTICASB_PASSWORD

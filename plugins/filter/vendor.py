@@ -48,10 +48,6 @@ _value:
       description: The module that gets its tokens.
       type: str
       sample: vendor.tokens.sase_token
-    fact_name:
-      description: The fact the module sets by default.
-      type: str
-      sample: checkpoint_token
     lifetime:
       description: The documented token lifetime in seconds.
       type: int

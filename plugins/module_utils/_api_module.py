@@ -17,7 +17,7 @@ from ansible_collections.vendor.tokens.plugins.module_utils._module import (
     common_argument_spec, credential_argument_spec, missing_library)
 from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import PROFILES, profile_for
-from ansible_collections.vendor.tokens.plugins.module_utils._recall import token_for
+from ansible_collections.vendor.tokens.plugins.module_utils._engine import token_for
 from ansible_collections.vendor.tokens.plugins.module_utils._sase_kinds import FAMILIES, family_for
 
 METHODS = ('GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE')

@@ -15,16 +15,18 @@
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import hashlib
 import hmac
 import json
 import os
+import shlex
+import stat
 import tempfile
+import time
 
-from ansible_collections.vendor.tokens.plugins.module_utils._recall import (
-    ENV_CACHE_DIR, FORMAT, HAS_CRYPTOGRAPHY, OPEN_TO_OTHERS, aead, cache_folder, is_users, open_entry)
+from ansible_collections.vendor.tokens.plugins.module_utils._sealed import (
+    ENV_CACHE_DIR, FORMAT, HAS_CRYPTOGRAPHY, OPEN_TO_OTHERS, cache_folder, is_users, open_entry, seal)
 
 try:
     import fcntl
@@ -35,6 +37,8 @@ except ImportError:  # pragma: no cover - not POSIX: no cross-process lock, the 
 # so one untouched this long is unused. Were it not, deleting it would cost one more request, nothing else.
 STALE_AFTER = 30 * 86400
 _TEMP_SUFFIX = '.tmp'
+# How long a first_in_run marker stands for its run.
+MARKER_FOR = 6 * 3600
 _HEX = frozenset('0123456789abcdef')
 
 
@@ -55,17 +59,19 @@ def cache_file(name):
     return written_here(name)
 
 
-def seal(key, material, entry):
-    """The stored form of an entry: AES-GCM under a key derived from the secret, bound to its key (_recall.unseal
-    opens it)."""
-    salt, nonce = os.urandom(16), os.urandom(12)
-    data = aead(material, salt, key).encrypt(nonce, json.dumps(entry).encode('utf-8'), key.encode('ascii'))
-    return json.dumps({'format': FORMAT, 'salt': base64.b64encode(salt).decode('ascii'),
-                       'nonce': base64.b64encode(nonce).decode('ascii'), 'data': base64.b64encode(data).decode('ascii')})
+def user_name(uid):
+    """The login name of uid, or the number where it has none (a container's made-up user, say)."""
+    try:
+        import pwd  # only on this warning, and not on every platform
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return str(uid)
 
 
 class TokenCache(object):
     """Encrypted token entries in one folder. Every method swallows I/O and crypto errors."""
+
+    shared = False  # SharedTokenCache: entries that other controllers may have changed since this one read them
 
     def __init__(self, directory=None, warn=None):
         self.directory = cache_folder(directory)
@@ -89,8 +95,16 @@ class TokenCache(object):
             except FileExistsError:
                 pass
             info = os.stat(self.directory)
+            if not stat.S_ISDIR(info.st_mode):
+                self._warn_once('%s is a file, not a folder; set cache_dir or %s to a folder of its own (the cache '
+                                'creates it)' % (self.directory, ENV_CACHE_DIR))
+                return False
             if not is_users(info):
-                self._warn_once('%s belongs to another user' % self.directory)
+                me = user_name(os.getuid())
+                self._warn_once('%s belongs to another user (%s), perhaps made by an earlier run under sudo; give it '
+                                'back with `sudo chown -R %s %s`, or set cache_dir or %s to a folder of your own'
+                                % (self.directory, user_name(info.st_uid), shlex.quote(me), shlex.quote(self.directory),
+                                   ENV_CACHE_DIR))
                 return False
             # A folder it did not create is never changed: it may be the user's project or a shared folder.
             if info.st_mode & OPEN_TO_OTHERS:
@@ -152,11 +166,31 @@ class TokenCache(object):
                     if os.lstat(path).st_mtime < horizon:
                         os.unlink(path)
 
-    def remember(self, shortcut, key, api_url, min_ttl):
+    def remember(self, shortcut, key, api_url, min_ttl, renew_window=None):
         """Store the shortcut (named by _recall.shortcut_name) from validated option values to the entry they name."""
         if self.usable:
-            self._store(self._path(shortcut, '.alias'),
-                        json.dumps({'format': FORMAT, 'key': key, 'api_url': api_url, 'min_ttl': min_ttl}))
+            self._store(self._path(shortcut, '.alias'), json.dumps({'format': FORMAT, 'key': key, 'api_url': api_url,
+                                                                    'min_ttl': min_ttl, 'renew_window': renew_window}))
+
+    def first_in_run(self, *named):
+        """Whether this is the run's first call for named (a warning, say), across its tasks and forks: Ansible forks
+        every task's worker from the playbook's process, so the parent's pid names the run. A marker file in the
+        folder remembers it for MARKER_FOR seconds; without a usable folder every call is the first."""
+        if not self.usable:
+            return True
+        digest = hashlib.sha256(json.dumps(['first in run', os.getppid()] + list(named)).encode('utf-8')).hexdigest()
+        path = self._path(digest, '.skip')
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            return True
+        except FileExistsError:
+            with contextlib.suppress(OSError):
+                if time.time() - os.stat(path).st_mtime >= MARKER_FOR:  # a pid used again by a later run
+                    os.utime(path)
+                    return True
+            return False
+        except OSError:
+            return True
 
     def _store(self, path, text):
         """Write text to path atomically, 0600; on failure warn once and carry on."""
@@ -177,21 +211,26 @@ class TokenCache(object):
                     os.unlink(temp)
 
     @contextlib.contextmanager
-    def lock(self, key):
-        """Hold the key's lock: concurrent holders wait, so only the first makes the request."""
-        handle = None
+    def lock(self, key, blocking=True):
+        """Hold the key's lock, yielding True: concurrent holders wait, so only the first makes the request. Not
+        blocking, it yields False at once while another process holds it (that one renews; the caller serves).
+        A lock that cannot be taken at all (no usable folder, no fcntl) yields True: go on unlocked."""
+        handle, held = None, True
         if self.usable and fcntl is not None:
             try:
                 fd = os.open(self._path(key, '.lock'), os.O_RDWR | os.O_CREAT, 0o600)
                 handle = os.fdopen(fd, 'r+')
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX if blocking else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                handle.close()
+                handle, held = None, False
             except OSError as exc:
                 self._warn_once('cannot lock in %s (%s)' % (self.directory, exc.strerror or exc))
                 if handle:
                     handle.close()
                 handle = None
         try:
-            yield
+            yield held
         finally:
             if handle:
                 handle.close()  # closing releases the flock

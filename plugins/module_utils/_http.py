@@ -16,7 +16,8 @@ from ansible_collections.vendor.tokens.plugins.module_utils._errors import Token
 try:
     import requests
     from requests.adapters import HTTPAdapter
-    from urllib3.exceptions import ConnectTimeoutError, InsecureRequestWarning, NewConnectionError, ReadTimeoutError
+    from urllib3.exceptions import (
+        ConnectTimeoutError, InsecureRequestWarning, MaxRetryError, NewConnectionError, ReadTimeoutError)
     from urllib3.util.retry import Retry
     HAS_REQUESTS = True
     REQUESTS_IMPORT_ERROR = None
@@ -26,8 +27,9 @@ except ImportError as exc:  # pragma: no cover - reported by the callers with mi
     Retry = object
     InsecureRequestWarning = Warning
 
-# 429 and the 5xx that mean "try again"; 400/401/403 never are.
+# 429 and the 5xx that mean "try again"; 400/401/403 never are, nor a proxy's 407.
 RETRY_STATUSES = frozenset((429, 500, 502, 503, 504))
+PROXY_AUTH_REQUIRED = 407
 BACKOFF_FACTOR = 0.5
 BACKOFF_MAX = 8.0
 
@@ -50,6 +52,13 @@ class BoundedRetry(Retry):
         retry = super(BoundedRetry, self).new(**kw)
         retry.max_wait = self.max_wait
         return retry
+
+    def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        # A proxy that wants credentials will not get them by being asked again.
+        if error is not None and asks_proxy_credentials(error):
+            raise MaxRetryError(_pool, url, error)
+        return super(BoundedRetry, self).increment(method=method, url=url, response=response, error=error, _pool=_pool,
+                                                   _stacktrace=_stacktrace)
 
     def sleep_for_retry(self, response):
         header = response.headers.get('Retry-After')
@@ -91,14 +100,15 @@ def session(retries, max_wait):
 
 
 class Answer(object):
-    """What came back: status, body text, content type, and when it arrived."""
+    """What came back: status, body text, content type, when it arrived, and the seconds its Retry-After asks."""
 
-    def __init__(self, status, text, content_type, received_at, location=None):
+    def __init__(self, status, text, content_type, received_at, location=None, retry_after=None):
         self.status = status
         self.text = text
         self.content_type = content_type
         self.received_at = received_at
         self.location = location
+        self.retry_after = retry_after
 
 
 def post(url, vendor, data=None, json_body=None, auth=None, validate_certs=True, ca_path=None,
@@ -117,6 +127,12 @@ def post(url, vendor, data=None, json_body=None, auth=None, validate_certs=True,
             message = '%s (through the proxy %s; HTTPS_PROXY, ALL_PROXY and NO_PROXY choose it)' % (message, proxy)
         return TokenError(message, vendor=vendor, url=url, status=status)
 
+    def proxy_wants_credentials():
+        return TokenError('the proxy %s answered HTTP 407 Proxy Authentication Required (not retried): give it your '
+                          'proxy credentials, or correct them, in the proxy URL (HTTPS_PROXY=http://USER:PASSWORD@%s, '
+                          'special characters percent-encoded), or list this host in NO_PROXY'
+                          % (proxy or 'set in the environment', proxy or 'HOST:PORT'), vendor=vendor, url=url)
+
     try:
         with warnings.catch_warnings():
             # validate_certs: false is warned about once by the engine, not by urllib3 at every request.
@@ -133,6 +149,8 @@ def post(url, vendor, data=None, json_body=None, auth=None, validate_certs=True,
         raise fail('TLS failed (%s); set ca_path to the CA bundle that signed the server certificate, '
                    'or check the host name in the URL' % _reason(exc))
     except requests.exceptions.ProxyError as exc:
+        if asks_proxy_credentials(exc):
+            raise proxy_wants_credentials()
         raise fail('the proxy failed after %d retries (%s)' % (retries, _proxy_reason(exc)))
     except requests.exceptions.ConnectTimeout:
         raise fail('could not connect within %s s (after %d retries)' % (timeout, retries))
@@ -157,8 +175,11 @@ def post(url, vendor, data=None, json_body=None, auth=None, validate_certs=True,
     except (OSError, ValueError) as exc:
         raise fail('the request could not be made (%s: %s); check client_cert, client_key and ca_path'
                    % (type(exc).__name__, exc))
+    if response.status_code == PROXY_AUTH_REQUIRED and proxy:  # a plain http:// URL through the proxy
+        raise proxy_wants_credentials()
+    retry_after = response.headers.get('Retry-After')
     return Answer(response.status_code, text, response.headers.get('Content-Type', ''), received_at,
-                  response.headers.get('Location'))
+                  response.headers.get('Location'), _retry_after_seconds(retry_after) if retry_after else None)
 
 
 def ca_bundle(ca_path):
@@ -177,6 +198,20 @@ def proxy_address(url):
         return '%s:%s' % (parts.hostname, parts.port or (443 if parts.scheme == 'https' else 80))
     except (ValueError, TypeError, AttributeError):
         return 'set in the environment'
+
+
+def asks_proxy_credentials(exc):
+    """Whether exc (a requests or urllib3 error, however nested) is a proxy's 407 to the CONNECT of an https URL
+    (http.client words it 'Tunnel connection failed: 407 Proxy Authentication Required')."""
+    import re
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if re.search(r'Tunnel connection failed: %d\b|\b%d Proxy Authentication' % ((PROXY_AUTH_REQUIRED,) * 2), str(exc)):
+            return True
+        inner = [getattr(exc, name, None) for name in ('reason', 'original_error', '__cause__', '__context__')]
+        exc = next((cause for cause in inner if isinstance(cause, BaseException)), None)  # ssl's reason is a str
+    return False
 
 
 def _proxy_reason(exc):

@@ -16,8 +16,8 @@ from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_requ
 from ansible_collections.vendor.tokens.plugins.module_utils._engine import get_token
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
-from ansible_collections.vendor.tokens.plugins.module_utils._profiles import (
-    COMMON_DEFAULTS, PROFILES, SECRET_OPTIONS, profile_for)
+from ansible_collections.vendor.tokens.plugins.module_utils._profiles import PROFILES, profile_for
+from ansible_collections.vendor.tokens.plugins.module_utils._settings import SETTINGS
 
 # Looked up, not imported: a cache hit needs neither.
 REQUIRED_LIBRARIES = ('requests', 'jmespath')
@@ -25,28 +25,13 @@ _VARIABLE_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 
 
 def common_argument_spec():
-    """Argument spec of the options in the vendor.tokens.common doc fragment and its MODULE part."""
-    spec = dict(
-        auth_url=dict(type='str'),
-        api_url=dict(type='str'),
-        validate_certs=dict(type='bool', default=COMMON_DEFAULTS['validate_certs']),
-        ca_path=dict(type='path'),
-        client_cert=dict(type='path'),
-        client_key=dict(type='path', no_log=False),
-        timeout=dict(type='int', default=COMMON_DEFAULTS['timeout']),
-        retries=dict(type='int', default=COMMON_DEFAULTS['retries']),
-        cache=dict(type='bool', default=COMMON_DEFAULTS['cache']),
-        cache_dir=dict(type='path'),
-        cache_url=dict(type='str'),
-        cache_ca_path=dict(type='path'),
-        force=dict(type='bool', default=COMMON_DEFAULTS['force']),
-        refused_token=dict(type='str'),
-        min_ttl=dict(type='int', default=COMMON_DEFAULTS['min_ttl']),
-        refusal_ttl=dict(type='int', default=COMMON_DEFAULTS['refusal_ttl']),
-        fact_name=dict(type='str'),
-    )
-    for name in SECRET_OPTIONS:
-        spec[name]['no_log'] = True
+    """Argument spec of the shared settings (the doc fragment vendor.tokens.common), from the settings table."""
+    spec = {}
+    for setting in SETTINGS:
+        entry = spec[setting.name] = dict(type=setting.kind)
+        if setting.default is not None:
+            entry['default'] = setting.default
+        entry['no_log'] = setting.secret  # said either way: client_key is a path, though its name sounds secret
     return spec
 
 
@@ -60,7 +45,7 @@ def credential_argument_spec(profiles):
                 entry['no_log'] = True
             if cred.env:
                 entry.setdefault('fallback', (env_fallback, []))[1].append(cred.env)
-            if cred.choices:
+            if cred.choices and not cred.fold_case:  # the engine folds the case first, then checks the choices
                 entry['choices'] = sorted(set(entry.get('choices', ())) | set(cred.choices))
             if cred.default is not None:
                 entry['default'] = cred.default
@@ -94,18 +79,17 @@ def missing_library():
     return None
 
 
-def token_result(module_name, params, describe=None, warn=None):
-    """The result of a token task for validated params: {changed, token, ansible_facts}, or {failed, msg, ...}."""
+def token_result(module_name, params, warn=None):
+    """The result of a token task for validated params: {changed, token}, or {failed, msg, ...}.
+
+    Never ansible_facts: fact caches (jsonfile, redis, AWX) store facts in clear, so a token is only returned, to be
+    registered; the sealed token cache is the one place it rests."""
     profile = profile_for(params.get('provider') or module_profiles(module_name)[0].name)
-    fact_name = params.get('fact_name') or profile.fact_name
-    if not _VARIABLE_NAME.match(fact_name):
-        return dict(failed=True, option='fact_name',
-                    msg="option 'fact_name' is %r; it must be a valid variable name" % fact_name)
     try:
-        record = get_token(profile.name, OptionAdapter.from_params(params, describe), warn=warn)
+        record = get_token(profile.name, OptionAdapter.from_params(params), warn=warn)
     except TokenError as exc:
         return dict(failed=True, msg=str(exc), **exc.details())
-    return dict(changed=False, token=record, ansible_facts={fact_name: record})
+    return dict(changed=False, token=record)
 
 
 def run_token_module(module_name):

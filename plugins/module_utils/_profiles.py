@@ -10,27 +10,7 @@ Paths into answers are JMESPath expressions.
 
 from __future__ import annotations
 
-# Options every vendor takes, with their defaults.
-COMMON_DEFAULTS = {
-    'auth_url': None,
-    'api_url': None,
-    'validate_certs': True,
-    'ca_path': None,
-    'client_cert': None,
-    'client_key': None,
-    'timeout': 30,
-    'retries': 3,
-    'cache': True,
-    'cache_dir': None,
-    'cache_url': None,
-    'cache_ca_path': None,
-    'force': False,
-    'refused_token': None,
-    'min_ttl': 60,
-    'refusal_ttl': 60,
-}
-# The shared options whose values are secrets: never logged, masked in messages.
-SECRET_OPTIONS = ('refused_token', 'cache_url')
+from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 
 
 # Plain classes rather than namedtuples: the lookup's hit path imports this table, and building namedtuple
@@ -42,18 +22,19 @@ class Credential(object):
     and what cache entries are sealed with; pattern/hint: validated before any request; choices: allowed values;
     default: used when unset; label: its name in forms (AWX); doc: what it is, after the vendor's title (generated
     documentation); selects: {value: {template variables}} a value sets (its keys are the choices); url: the value
-    is a URL, checked as auth_url is, without its trailing slash.
+    is a URL, checked as auth_url is, without its trailing slash; fold_case: the value is taken in lower case (its
+    choices are lower case), so AU means au.
     """
 
     __slots__ = ('name', 'env', 'secret', 'required', 'pattern', 'hint', 'choices', 'default', 'label', 'doc', 'selects',
-                 'url')
+                 'url', 'fold_case')
 
     def __init__(self, name, env, secret=False, required=True, pattern=None, hint=None, choices=None, default=None,
-                 label=None, doc=None, selects=None, url=False):
+                 label=None, doc=None, selects=None, url=False, fold_case=False):
         self.name, self.env, self.secret, self.required = name, env, secret, required
         self.pattern, self.hint, self.default = pattern, hint, default
         self.choices = tuple(selects) if selects and not choices else choices
-        self.label, self.doc, self.selects, self.url = label, doc, selects, url
+        self.label, self.doc, self.selects, self.url, self.fold_case = label, doc, selects, url, fold_case
 
 
 class ClientAuth(object):
@@ -74,6 +55,28 @@ class Refresh(object):
 
     def __init__(self, url_suffix, body, option):
         self.url_suffix, self.body, self.option = url_suffix, body, option
+
+
+class Login(object):
+    """One of the ways to log in to a vendor that has several (the row's logins); a row without logins has one, its
+    own auth_url, body and client_auth. A user picks a way by giving its credentials (those of two ways at once are
+    refused), and every credential of the chosen way is then required (in the table they are required=False).
+
+    name: names the way in messages, the cache key and the sealing material; credentials: the option names it takes;
+    auth_url, body, client_auth: as the row's, None meaning the row's; headers: header templates over the options,
+    sent as they are (such as a credential the vendor wants as the Authorization header); refresh_url: where its
+    refresh grant goes, a reference relative to its auth URL (None: the row's Refresh.url_suffix).
+    """
+
+    __slots__ = ('name', 'credentials', 'auth_url', 'body', 'client_auth', 'headers', 'refresh_url')
+
+    def __init__(self, name, credentials, auth_url=None, body=None, client_auth=None, headers=None, refresh_url=None):
+        self.name, self.credentials, self.auth_url, self.body = name, credentials, auth_url, body
+        self.client_auth, self.headers, self.refresh_url = client_auth, headers or {}, refresh_url
+
+    def described(self):
+        """Its credentials as a user reads them: 'username and password'."""
+        return ' and '.join(self.credentials)
 
 
 class ApiStyle(object):
@@ -119,13 +122,24 @@ class VendorProfile(object):
         'lifetime',         # documented token lifetime in seconds
         'fact_name',        # default fact name
         'api',              # how its API is called beyond the token, for the api role: see ApiStyle
+        'logins',           # tuple of Login: the ways to log in, when there are several; () (the default) for one
     )
 
     def __init__(self, **fields):
+        fields.setdefault('logins', ())  # the one field a row may leave out: most vendors have one way to log in
         if set(fields) != set(self.__slots__):
             raise TypeError('a vendor profile needs exactly the fields %s' % ', '.join(self.__slots__))
         for name, value in fields.items():
             setattr(self, name, value)
+
+    def login_for(self, values):
+        """The Login whose credentials values give (the first, when several are given: the engine refuses that), or
+        None for a row without logins or values that give none."""
+        for login in self.logins:
+            for name in login.credentials:
+                if values.get(name) is not None and str(values[name]).strip():
+                    return login
+        return None
 
     def setting_credentials(self):
         """The vendor's options that are also settings (keyword, variable, environment, ansible.cfg): all but the
@@ -178,8 +192,9 @@ PROFILES = (
         credentials=(
             Credential('api_key', 'CHECKPOINT_SASE_API_KEY', secret=True, label='API key', doc='API key'),
             Credential('region', 'CHECKPOINT_SASE_REGION', required=False, default='us', label='Region',
-                       doc='region, which picks the auth and API hosts',
-                       selects={'us': {'host': 'api.perimeter81.com'}, 'eu': {'host': 'api.eu.sase.checkpoint.com'}}),
+                       doc='region, which picks the auth and API hosts', fold_case=True,
+                       selects={'us': {'host': 'api.perimeter81.com'}, 'eu': {'host': 'api.eu.sase.checkpoint.com'},
+                                'au': {'host': 'api.au.sase.checkpoint.com'}, 'in': {'host': 'api.in.sase.checkpoint.com'}}),
         ),
         auth_url='https://{host}/api/v1/auth/authorize',
         api_url='https://{host}/api/rest',
@@ -204,10 +219,21 @@ PROFILES = (
         aliases=('fortinet',),
         module='casb_token',
         credentials=(
-            Credential('username', 'FORTICASB_USERNAME', label='User name', doc='user name (an email address)'),
-            Credential('password', 'FORTICASB_PASSWORD', secret=True, label='Password', doc='password'),
+            Credential('credential', 'FORTICASB_CREDENTIAL', secret=True, required=False, label='API credential',
+                       doc='API credential generated in the console (API Setting), instead of username and password'),
+            Credential('username', 'FORTICASB_USERNAME', required=False, label='User name',
+                       doc='user name (an email address), with password, instead of an API credential'),
+            Credential('password', 'FORTICASB_PASSWORD', secret=True, required=False, label='Password',
+                       doc='password of username'),
             Credential('refresh_token', None, secret=True, required=False, label='Refresh token',
                        doc='refresh token from an earlier token record'),
+        ),
+        # Either way answers alike, and both renew through the same refresh grant.
+        logins=(
+            Login('credential', ('credential',), auth_url='https://www.forticasb.com/api/v1/auth/credentials/token/',
+                  body={'grant_type': 'client_credentials'}, headers={'Authorization': 'Basic {credential}'},
+                  refresh_url='../../token/refresh'),
+            Login('password', ('username', 'password')),
         ),
         auth_url='https://www.forticasb.com/api/v1/auth/token',
         api_url='https://www.forticasb.com/api/v1',
@@ -310,9 +336,7 @@ def profile_for(vendor):
     """The profile for a vendor name or alias; TokenError listing the valid names otherwise."""
     profile = find_profile(vendor)
     if profile is None:
-        # Imported only here, off the lookup's hit path.
-        from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
-        import difflib
+        import difflib  # only on this error: it builds namedtuple classes on import, which a hit would pay for
         close = difflib.get_close_matches(str(vendor).lower(), vendor_names(), n=1, cutoff=0.6)
         raise TokenError('unknown vendor %r%s; valid names are: %s' % (
             vendor, "; did you mean %r?" % close[0] if close else '', ', '.join(vendor_names())), option='vendor')

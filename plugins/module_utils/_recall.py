@@ -1,11 +1,11 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 vendor.tokens contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The cache-hit path, whole: from option values to a cached token record, or to the engine on a miss.
+"""The cache-hit path, whole: from option values to a cached token record, or None on a miss.
 
-Rule: this file imports only the standard library and cryptography, and no other file of the collection; the
-engine (_engine.py, which imports everything a miss needs) is imported in one place, token_for, on a miss.
-The lookup runs in a new forked worker at every templating, so whatever a hit imports is paid at every use;
+Rule: this file and the entry format it reads (_sealed.py) import only the standard library and cryptography.
+The lookup runs in a new forked worker at every templating, so whatever a hit imports is paid at every use; on a
+miss its caller turns to the engine (_engine.py), which imports this file, never the other way.
 tests/unit/plugins/module_utils/test_recall.py checks in a fresh interpreter what a hit loads.
 
 A shortcut file, named by an HMAC under the secret of a set of option values that once passed validation,
@@ -16,91 +16,21 @@ _cache.py writes, locks and names entries.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
 import os
-import stat
 import time
 
-try:
-    from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives import hashes
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-    HAS_CRYPTOGRAPHY = True
-except ImportError:  # pragma: no cover - the writing half warns that the cache is off
-    HAS_CRYPTOGRAPHY = False
+from ansible_collections.vendor.tokens.plugins.module_utils._sealed import (
+    FORMAT, HAS_CRYPTOGRAPHY, cache_folder, is_private, key_material, open_entry)
 
-FORMAT = 1
-ENV_CACHE_DIR = 'VENDOR_TOKENS_CACHE_DIR'
-OPEN_TO_OTHERS = stat.S_IRWXG | stat.S_IRWXO
-_INFO = b'vendor.tokens cache entry v1'
-
-
-def key_material(profile, values):
-    """What the credential's cache entries are sealed with: its required secrets, stripped and joined."""
-    return '\0'.join(str(values.get(cred.name) or '').strip()
-                     for cred in profile.credentials if cred.secret and cred.required)
-
-
-def default_cache_dir():
-    """$VENDOR_TOKENS_CACHE_DIR, else $XDG_CACHE_HOME/vendor.tokens, else ~/.cache/vendor.tokens."""
-    if os.environ.get(ENV_CACHE_DIR):
-        return os.environ[ENV_CACHE_DIR]
-    base = os.environ.get('XDG_CACHE_HOME') or os.path.join(os.path.expanduser('~'), '.cache')
-    return os.path.join(base, 'vendor.tokens')
-
-
-def cache_folder(directory):
-    """The absolute cache folder for a cache_dir value; None means the default."""
-    return os.path.abspath(os.path.expanduser(directory or default_cache_dir()))
-
-
-def is_users(info):
-    """Whether the file whose os.stat() is info belongs to this user (always so where there are no user ids)."""
-    return not hasattr(os, 'getuid') or info.st_uid == os.getuid()
-
-
-def is_private(folder):
-    """Whether folder exists, is this user's and is closed to all others, so that its files can be trusted."""
-    try:
-        info = os.stat(folder)
-    except OSError:
-        return False
-    return is_users(info) and not info.st_mode & OPEN_TO_OTHERS
-
-
-def aead(material, salt, key):
-    """The AES-GCM cipher of one entry: its key is derived (HKDF) from the secret, a random salt and the file name."""
-    derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=salt, info=_INFO + key.encode('ascii'))
-    return AESGCM(derived.derive(material.encode('utf-8')))
-
-
-def open_entry(folder, key, material):
-    """The entry stored under key in folder, or None for a miss (see unseal)."""
-    try:
-        with open(os.path.join(folder, key + '.token'), 'rb') as handle:
-            return unseal(handle.read(), key, material)
-    except OSError:
-        return None
-
-
-def unseal(sealed, key, material):
-    """The entry (a dict holding a token record or a refusal) that _cache.seal stored under key, or None for a miss:
-    corrupt, undecryptable or another secret's."""
-    try:
-        sealed = json.loads(sealed.decode('utf-8') if isinstance(sealed, bytes) else sealed)
-        if sealed.get('format') != FORMAT:
-            return None
-        salt, nonce, data = (base64.b64decode(sealed[name]) for name in ('salt', 'nonce', 'data'))
-        entry = json.loads(aead(material, salt, key).decrypt(nonce, data, key.encode('ascii')).decode('utf-8'))
-        if isinstance(entry, dict) and (isinstance(entry.get('record'), dict) or isinstance(entry.get('refused'), dict)):
-            return entry
-        return None
-    except (ValueError, TypeError, KeyError, AttributeError, InvalidTag):
-        return None
+# The advisory window (renew_window unset): a third of the token's lifetime, at most RENEW_WINDOW_MAX seconds, and
+# at most three quarters of it set or not, so a new token is never renewed at once; jittered by up to
+# JITTER_SHARE of it (at most JITTER_MAX s), so that controllers sharing a credential do not all renew in one second.
+RENEW_WINDOW_MAX = 300
+JITTER_SHARE = 0.1
+JITTER_MAX = 30
 
 
 def shortcut_name(vendor, values, material):
@@ -117,19 +47,44 @@ def with_time_left(record, now):
     return record
 
 
-def served(entry, min_ttl, api_url):
-    """The entry's record, marked cached, if its token lives at least min_ttl more seconds; else None."""
+def jitter():
+    """This process's share of the jitter, in [0, 1): fixed per process (each task runs in a new fork, so it varies
+    from task to task and from controller to controller), without a random generator to import."""
+    return (os.getpid() * 2654435761 % 4294967296) / 4294967296.0
+
+
+def renew_threshold(entry, min_ttl, renew_window=None):
+    """Seconds before expiry from which this process renews the entry's token in advance (the advisory window,
+    jittered); min_ttl when there is none: renew_window at most min_ttl, or an entry that does not know its lifetime."""
+    lifetime = entry.get('lifetime') if isinstance(entry.get('lifetime'), (int, float)) else 0
+    window = renew_window
+    if window is None:
+        window = min(lifetime // 3, RENEW_WINDOW_MAX)
+    if lifetime:
+        window = min(window, lifetime * 3 // 4)
+    if window <= min_ttl or not lifetime and renew_window is None:
+        return min_ttl
+    return window + min(window * JITTER_SHARE, JITTER_MAX) * jitter()
+
+
+def served(entry, min_ttl, api_url, renew_window=None, in_advisory=False):
+    """The entry's record, marked cached, if its token lives long enough: beyond the advisory window (see
+    renew_threshold), or with in_advisory true beyond min_ttl only; else None."""
     now = time.time()
-    if entry and entry.get('record') and entry['record'].get('expires_at_epoch', 0) - now >= min_ttl:
+    if not entry or not entry.get('record'):
+        return None
+    left = entry['record'].get('expires_at_epoch', 0) - now
+    if left >= (min_ttl if in_advisory else renew_threshold(entry, min_ttl, renew_window)):
         record = with_time_left(entry['record'], now)
         record.update(cached=True, api_url=api_url)
         return record
     return None
 
 
-def recall(profile, values):
+def recall(profile, values, seen=None):
     """The record for exactly these option values, when an earlier call validated them and their token still
-    lives long enough; None for anything else, and the engine then takes the full path (which also warns)."""
+    lives long enough; None for anything else, and the engine then takes the full path (which also warns).
+    seen, a dict, receives the key and entry read on the way, so that a miss need not read the entry again."""
     if not HAS_CRYPTOGRAPHY or values.get('cache') is False or values.get('force') or values.get('refused_token'):
         return None
     folder = cache_folder(values.get('cache_dir'))
@@ -142,17 +97,10 @@ def recall(profile, values):
         key = shortcut['key']
         if shortcut.get('format') != FORMAT or len(key) != 64 or key.strip('0123456789abcdef'):
             return None  # only an entry's own name, never a path; checked without a regex, whose compile is slow here
-        return served(open_entry(folder, key, material), int(shortcut['min_ttl']), shortcut['api_url'])
+        window = shortcut.get('renew_window')
+        entry = open_entry(folder, key, material)
+        if seen is not None:
+            seen.update(key=key, entry=entry)
+        return served(entry, int(shortcut['min_ttl']), shortcut['api_url'], None if window is None else int(window))
     except (OSError, ValueError, TypeError, KeyError, AttributeError):
         return None
-
-
-def token_for(profile, adapter, warn=None):
-    """A token record for a profile (a row of the table), with options from an OptionAdapter: from the cache
-    when these exact options were validated before and their token lives long enough, else from the engine."""
-    values = adapter.values(profile)
-    record = recall(profile, values)
-    if record:
-        return record
-    from ansible_collections.vendor.tokens.plugins.module_utils import _engine  # the one import of a miss
-    return _engine.obtain(profile, values, adapter.describe, warn)

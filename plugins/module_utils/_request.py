@@ -7,21 +7,21 @@ from __future__ import annotations
 
 import re
 
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from ansible_collections.vendor.tokens.plugins.module_utils import _http
-from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
-from ansible_collections.vendor.tokens.plugins.module_utils._options import without_empty_settings
-from ansible_collections.vendor.tokens.plugins.module_utils._profiles import COMMON_DEFAULTS
-from ansible_collections.vendor.tokens.plugins.module_utils._recall import key_material
+from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError, mask
+from ansible_collections.vendor.tokens.plugins.module_utils._settings import DEFAULTS, without_empty_settings
+from ansible_collections.vendor.tokens.plugins.module_utils._sealed import key_material
 from ansible_collections.vendor.tokens.plugins.module_utils._shared_cache import check_cache_url, password_of
 
 
 class TokenRequest(object):
     """A validated token request: everything needed to POST, and nothing vendor-specific left to decide."""
 
-    def __init__(self, profile, options, url, api_url, fields, auth, secrets, key_material):
+    def __init__(self, profile, options, url, api_url, fields, auth, secrets, key_material, login=None):
         self.profile = profile
+        self.login = login  # the Login chosen, for a vendor with several ways to log in
         self.key_material = key_material
         self.options = options
         self.url = url
@@ -35,8 +35,16 @@ class TokenRequest(object):
     def identity(self):
         """The non-secret values that name this credential (for the cache key)."""
         how = self.profile.client_auth and self.profile.client_auth.chosen_by
-        return tuple((cred.name, self.options.get(cred.name)) for cred in self.profile.credentials
-                     if not cred.secret and cred.name != how)
+        named = tuple((cred.name, self.options.get(cred.name)) for cred in self.profile.credentials
+                      if not cred.secret and cred.name != how)
+        return named + (('login', self.login.name),) if self.login else named
+
+    @property
+    def refresh_url(self):
+        """Where the refresh grant goes: the login's reference relative to the auth URL, else the row's suffix."""
+        if self.login and self.login.refresh_url:
+            return urljoin(self.url, self.login.refresh_url)
+        return self.url.rstrip('/') + self.profile.refresh.url_suffix
 
     def post(self, url, fields, auth):
         opts = self.options
@@ -57,8 +65,9 @@ def build_request(profile, values, describe, warn=None):
     def fail(message, name=None):
         return TokenError(message, vendor=profile.name, option=name)
 
-    opts = dict(COMMON_DEFAULTS)
+    opts = dict(DEFAULTS)
     opts.update((key, value) for key, value in without_empty_settings(values).items() if value is not None)
+    login = _chosen_login(profile, opts, describe)
     secrets = []
     for cred in profile.credentials:
         value = opts.get(cred.name)
@@ -67,13 +76,15 @@ def build_request(profile, values, describe, warn=None):
         if value in (None, '') and cred.default is not None:
             value = cred.default
         if value in (None, ''):
-            if cred.required:
+            if cred.required or login and cred.name in login.credentials:
                 state = 'is empty' if opts.get(cred.name) is not None else 'is missing'
                 raise fail('%s %s; %s needs it' % (describe(profile, cred.name), state, profile.title), cred.name)
             opts[cred.name] = None
             continue
         if not isinstance(value, str):
             value = str(value)
+        if cred.fold_case:
+            value = value.lower()
         if cred.choices and value not in cred.choices:
             raise fail('%s is %r; it must be one of: %s' % (describe(profile, cred.name), value, ', '.join(cred.choices)),
                        cred.name)
@@ -90,6 +101,14 @@ def build_request(profile, values, describe, warn=None):
             raise fail("option '%s' is %r; it must be a whole number" % (name, opts[name]), name)
     if opts['timeout'] <= 0 or opts['retries'] < 0 or opts['min_ttl'] < 0 or opts['refusal_ttl'] < 0:
         raise fail('timeout must be above 0, retries, min_ttl and refusal_ttl 0 or more', 'timeout')
+    if opts.get('renew_window') is not None:  # None: derived from the token's lifetime (_recall.renew_threshold)
+        try:
+            opts['renew_window'] = int(opts['renew_window'])
+        except (TypeError, ValueError):
+            opts['renew_window'] = -1
+        if opts['renew_window'] < 0:
+            raise fail('%s is %r; it must be a whole number of seconds, 0 or more (unset: derived from the token '
+                       "lifetime)" % (describe(profile, 'renew_window'), values.get('renew_window')), 'renew_window')
     if bool(opts['client_key']) and not opts['client_cert']:
         raise fail("option 'client_key' is set without 'client_cert'; give both or neither", 'client_cert')
     if opts['cache_url'] is not None:
@@ -112,7 +131,7 @@ def build_request(profile, values, describe, warn=None):
             variables[cred.name] = value.rstrip('/')
             _check_url(profile, cred.name, variables[cred.name], opts['validate_certs'], warn)
 
-    url = opts['auth_url'] or _fill(profile, profile.auth_url, variables, describe)
+    url = opts['auth_url'] or _fill(profile, login and login.auth_url or profile.auth_url, variables, describe)
     _check_url(profile, 'auth_url', url, opts['validate_certs'], warn)
     if not opts['validate_certs'] and url.startswith('https://'):
         # The same text every time, so that Ansible shows it once per run however many tasks and forks fetch.
@@ -126,9 +145,13 @@ def build_request(profile, values, describe, warn=None):
         api_url = '%s://%s' % (parts.scheme, parts.netloc)
     api_url = api_url.rstrip('/')
 
-    fields = dict((key, _fill(profile, template, variables, describe)) for key, template in profile.body.items())
+    body = login.body if login and login.body is not None else profile.body
+    fields = dict((key, _fill(profile, template, variables, describe)) for key, template in body.items())
     auth = None
-    client = profile.client_auth
+    if login and login.headers:
+        auth = HeaderAuth(dict((name, _fill(profile, template, variables, describe))
+                               for name, template in login.headers.items()))
+    client = login.client_auth if login and login.client_auth else profile.client_auth
     if client:
         user, password = opts[client.user], opts[client.password]
         if (client.chosen_by and opts.get(client.chosen_by) or client.default) == 'basic':
@@ -136,7 +159,41 @@ def build_request(profile, values, describe, warn=None):
             auth = (user.encode('utf-8'), password.encode('utf-8'))
         else:
             fields[client.user], fields[client.password] = user, password
-    return TokenRequest(profile, opts, url, api_url, fields, auth, secrets, key_material(profile, opts))
+    return TokenRequest(profile, opts, url, api_url, fields, auth, secrets, key_material(profile, opts), login)
+
+
+class HeaderAuth(object):
+    """Headers a login sends exactly as given (requests calls an auth object with the prepared request)."""
+
+    def __init__(self, headers):
+        self.headers = headers
+
+    def __call__(self, prepared):
+        prepared.headers.update(self.headers)
+        return prepared
+
+
+def _chosen_login(profile, opts, describe):
+    """The Login whose credentials are given, for a vendor with several ways to log in (None for the others);
+    none given, or those of two ways, is refused naming the options."""
+    if not profile.logins:
+        return None
+    given = [login for login in profile.logins
+             if any(opts.get(name) is not None and str(opts[name]).strip() for name in login.credentials)]
+    ways = ', or '.join(login.described() for login in profile.logins)
+    if len(given) > 1:
+        named = [describe(profile, name) for login in given for name in login.credentials
+                 if opts.get(name) is not None and str(opts[name]).strip()]
+        raise TokenError('%s are all set; %s takes either %s, not both: leave one way unset'
+                         % (' and '.join(named), profile.title, ways), vendor=profile.name,
+                         option=given[0].credentials[0])
+    if not given:
+        first = profile.logins[0].credentials[0]
+        raise TokenError('%s is missing; %s needs %s (%s)' % (
+            describe(profile, first), profile.title, ways,
+            '; '.join(describe(profile, name) for login in profile.logins[1:] for name in login.credentials)),
+            vendor=profile.name, option=first)
+    return given[0]
 
 
 def _fill(profile, template, variables, describe):
@@ -173,7 +230,4 @@ def _check_url(profile, name, url, validate_certs, warn):
 
 def scrub(text, secrets):
     """text with any secret value masked (a vendor could echo what it was sent)."""
-    for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, '********')
-    return text
+    return mask(text, secrets)

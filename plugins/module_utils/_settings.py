@@ -118,6 +118,18 @@ SETTINGS = (
         'Never logged.')),
     Setting('min_ttl', 'int', default=60, doc=(
         'Seconds the returned token must still live. A cached token closer to its expiry is renewed.',)),
+    Setting('renew_window', 'int', doc=(
+        'Seconds before expiry at which a cached token is renewed in advance (the advisory window).',
+        'Unset, it is a third of the token\'s lifetime, at most 300 seconds (5 minutes for tokens of 15 minutes or '
+        'more), and never less than O(min_ttl); set or not, it is at most three quarters of the lifetime. The moment '
+        'carries a jitter of up to a tenth of the window (at most 30 seconds), so that controllers sharing a '
+        'credential do not all renew in the same second. V(0), or any value up to O(min_ttl), turns it off.',
+        'Inside the window the first task to come renews, once and without retries, while every other task is '
+        'served the cached token without waiting. If that renewal fails (no connection, a timeout, HTTP 429 or 5xx, '
+        'an answer that cannot be read, or a refused credential) the cached token is still served, with one warning '
+        'per run, and the next attempt waits a short back-off (a sixth of the window, 5 to 60 seconds, plus up to a '
+        'quarter more), shared through the cache by all forks and, with O(cache_url), all controllers.',
+        'Inside O(min_ttl) (the mandatory window) a failure fails the task.')),
     Setting('refusal_ttl', 'int', default=60, doc=(
         'Seconds a refused login (HTTP 400, 401 or 403) is remembered in the cache, so that many hosts make one request.',
         'A wrong or rotated secret on many hosts and forks then makes one request, not one per host; each of them '

@@ -27,8 +27,9 @@ import time
 
 from urllib.parse import unquote, urlsplit
 
-from ansible_collections.vendor.tokens.plugins.module_utils._cache import TokenCache, seal
-from ansible_collections.vendor.tokens.plugins.module_utils._recall import HAS_CRYPTOGRAPHY, is_private, unseal
+from ansible_collections.vendor.tokens.plugins.module_utils._cache import TokenCache
+from ansible_collections.vendor.tokens.plugins.module_utils._errors import mask
+from ansible_collections.vendor.tokens.plugins.module_utils._sealed import HAS_CRYPTOGRAPHY, is_private, seal, unseal
 
 SCHEMES = ('redis', 'rediss', 'unix')
 _ENCODE_HINT = ("; if the password holds /, #, ?, @ or %, percent-encode them (%2F, %23, %3F, %40, %25)")
@@ -87,6 +88,8 @@ def password_of(url):
 class SharedTokenCache(TokenCache):
     """The file cache, with Redis behind it. Every method swallows Redis errors: the first warns, then Redis is off."""
 
+    shared = True
+
     def __init__(self, directory, url, ca_path=None, lock_ttl=60, warn=None):
         super(SharedTokenCache, self).__init__(directory, warn)
         self.location = redis_location(url)
@@ -134,8 +137,7 @@ class SharedTokenCache(TokenCache):
                 pass
         if not first:
             return
-        for secret in self._secrets:
-            reason = reason.replace(secret, '********')
+        reason = mask(reason, self._secrets)
         if 'CERTIFICATE_VERIFY_FAILED' in reason:
             reason += "; set cache_ca_path to the PEM file of the CA that signs the Redis server's certificate"
         fallback = ('using the file cache %s only' % self.directory if self.usable else
@@ -197,18 +199,22 @@ class SharedTokenCache(TokenCache):
             self._try('SET', lambda: self._client.set(KEY_PREFIX + key, sealed, ex=int(ttl)))
 
     @contextlib.contextmanager
-    def lock(self, key):
-        """The file lock, then the Redis lock: forks wait on this machine, controllers on each other."""
-        with super(SharedTokenCache, self).lock(key):
+    def lock(self, key, blocking=True):
+        """The file lock, then the Redis lock: forks wait on this machine, controllers on each other. Not blocking,
+        it yields False at once when another fork or controller holds either (see TokenCache.lock)."""
+        with super(SharedTokenCache, self).lock(key, blocking) as held:
             lock = None
-            if self._client is not None:
+            if held and self._client is not None:
                 lock = self._client.lock(KEY_PREFIX + key + ':lock', timeout=self._lock_ttl, sleep=0.05,
                                          blocking_timeout=self._lock_ttl + 1, thread_local=False)
+                acquired = self._try('the lock', lambda: lock.acquire(blocking=blocking))
+                if acquired is False and self._client is not None and not blocking:
+                    held = False  # another controller renews
                 # Not acquired in time (its holder died, or Redis did): go on unlocked, as the file cache does.
-                if not self._try('the lock', lock.acquire):
+                if not acquired:
                     lock = None
             try:
-                yield
+                yield held
             finally:
                 if lock is not None and self._client is not None:
                     with contextlib.suppress(Exception):  # expired meanwhile, or Redis gone: nothing to release

@@ -217,9 +217,12 @@ def record_from_response(request, answer, url):
         if vendor_text is None:
             what = 'an empty answer' if not answer.text.strip() else 'no error text the vendor documents'
             hint = ' (check the credentials)' if answer.status in (401, 403) else ''
-            raise TokenError('the token request was refused with %s%s' % (what, hint),
-                             vendor=profile.name, url=url, status=answer.status)
-        raise TokenError('the token request was refused', vendor=profile.name, url=url, status=answer.status,
-                         vendor_message=vendor_text)
+            error = TokenError('the token request was refused with %s%s' % (what, hint),
+                               vendor=profile.name, url=url, status=answer.status)
+        else:
+            error = TokenError('the token request was refused', vendor=profile.name, url=url, status=answer.status,
+                               vendor_message=vendor_text)
+        error.retry_after = getattr(answer, 'retry_after', None)  # the engine's back-off waits at least this long
+        raise error
     return record_from_answer(profile, answer.text, answer.received_at, url, request.api_url,
                               request.scope, answer.content_type)

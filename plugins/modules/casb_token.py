@@ -10,29 +10,42 @@ module: casb_token
 short_description: Get an access token for Fortinet FortiCASB
 version_added: 0.1.0
 description:
-  - Obtains a FortiCASB bearer token with the OAuth 2.0 password grant and returns it with its expiry, its refresh
-    token and ready C(Authorization) headers for M(ansible.builtin.uri), and sets it as a fact.
+  - Obtains a FortiCASB bearer token and returns it with its expiry, its refresh token and ready C(Authorization)
+    headers for M(ansible.builtin.uri). Register the result; no fact is set.
+  - Two ways to log in, as FortiCASB documents them; give the options of one, never both. With an API credential
+    generated in the console (O(credential)), it posts C(grant_type=client_credentials) to
+    C(https://www.forticasb.com/api/v1/auth/credentials/token/) with the C(Authorization) header C(Basic <credential>),
+    the credential sent as generated. With O(username) and O(password), it uses the OAuth 2.0 password grant at
+    C(https://www.forticasb.com/api/v1/auth/token). Both answer alike, and each has its own cache entry.
   - FortiCASB writes the expiry as epoch milliseconds, often as a float in scientific notation such as
     C(1.585002117836E12); the module turns it into RV(token.expires_at) and RV(token.expires_in).
-  - With O(refresh_token) it first asks the refresh endpoint (O(auth_url) followed by C(/refresh)) and falls back to
-    the password grant, with a warning, when the refresh token is refused.
+  - With O(refresh_token) (or the one the cache keeps) it first asks the refresh endpoint
+    C(/api/v1/auth/token/refresh) and falls back to the login, with a warning, when the refresh token is refused.
   - FortiCASB API calls also need C(companyId), C(roleId) and C(buId) headers; combine them with RV(token.headers).
 author:
   - Vendor Tokens Maintainers (@vendor-tokens)
 options:
+  credential:
+    description:
+      - FortiCASB API credential, generated in the console (Manage Company, API Setting, Generate New), instead of
+        O(username) and O(password); giving both ways fails.
+      - Sent as generated in the C(Authorization) header, after C(Basic). Leading and trailing white space, such as
+        the newline at the end of a vault file, is dropped.
+      - If not set, the environment variable E(FORTICASB_CREDENTIAL) is used.
+    type: str
   username:
     description:
-      - FortiCASB user name (an email address).
+      - FortiCASB user name (an email address), with O(password), instead of O(credential).
       - If not set, the environment variable E(FORTICASB_USERNAME) is used.
     type: str
   password:
     description:
-      - FortiCASB password.
+      - FortiCASB password of O(username).
       - If not set, the environment variable E(FORTICASB_PASSWORD) is used.
     type: str
   refresh_token:
     description:
-      - A refresh token from an earlier RV(token.refresh_token), tried before the password grant.
+      - A refresh token from an earlier RV(token.refresh_token), tried before the login.
     type: str
 extends_documentation_fragment:
   - vendor.tokens.common
@@ -45,6 +58,11 @@ EXAMPLES = r'''
     username: "{{ forticasb_username }}"
     password: "{{ forticasb_password }}"
   register: casb
+
+- name: Get a FortiCASB token with an API credential kept in a vault file
+  vendor.tokens.casb_token:
+    credential: "{{ lookup('ansible.builtin.file', 'forticasb_credential.vault') }}"
+  register: casb_api
 
 - name: Read the company with it
   ansible.builtin.uri:
@@ -103,7 +121,7 @@ token:
       sample: https://www.forticasb.com/api/v1
     refresh_token:
       description:
-        - The refresh token the password grant issued.
+        - The refresh token the login issued.
         - Absent after a refresh, whose answer carries no new one; keep using the one you have.
       type: str
       sample: 3f1c2b0e9d7a4c55

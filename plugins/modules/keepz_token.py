@@ -11,7 +11,8 @@ short_description: Get an access token for Keepz
 version_added: 0.1.0
 description:
   - Obtains a Keepz bearer token with client credentials (a JSON body; the answer is wrapped in C(value)), returns it
-    with its expiry and ready C(Authorization) headers for M(ansible.builtin.uri), and sets it as a fact.
+    with its expiry and ready C(Authorization) headers for M(ansible.builtin.uri). Register the result; no fact is
+    set.
   - Keepz errors carry a vendor code (for example 5021, incorrect credentials; 5003, client not found); failures
     show it with the HTTP status.
 author:

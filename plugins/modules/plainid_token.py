@@ -11,8 +11,8 @@ short_description: Get an access token for PlainID
 version_added: 0.1.0
 description:
   - Obtains a PlainID bearer token with the OAuth 2.0 client credentials grant from the region's API key token
-    endpoint, returns it with its expiry and ready C(Authorization) headers for M(ansible.builtin.uri), and sets it
-    as a fact.
+    endpoint, returns it with its expiry and ready C(Authorization) headers for M(ansible.builtin.uri). Register the
+    result; no fact is set.
   - The token lifetime is set per client in PlainID (often 24 hours).
 author:
   - Vendor Tokens Maintainers (@vendor-tokens)

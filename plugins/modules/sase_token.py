@@ -11,7 +11,7 @@ short_description: Get an access token for Palo Alto Prisma SASE or Check Point 
 version_added: 0.1.0
 description:
   - Obtains a short-lived bearer token from the SASE vendor's auth endpoint and returns it with its expiry and
-    ready C(Authorization) headers for M(ansible.builtin.uri), and sets it as a fact.
+    ready C(Authorization) headers for M(ansible.builtin.uri). Register the result; no fact is set.
   - C(paloalto) uses OAuth 2.0 client credentials with the TSG as scope; tokens live 15 minutes.
   - C(checkpoint) (Perimeter 81) exchanges an API key; tokens live 60 minutes and have no refresh token.
 author:
@@ -52,10 +52,12 @@ options:
     type: str
   region:
     description:
-      - Check Point Harmony SASE region; it picks the auth and API hosts.
+      - Check Point Harmony SASE region; it picks the auth and API hosts, which share the paths
+        C(/api/v1/auth/authorize) and C(/api/rest).
+      - V(us) (C(api.perimeter81.com)), V(eu) (C(api.eu.sase.checkpoint.com)), V(au) (C(api.au.sase.checkpoint.com))
+        or V(in) (C(api.in.sase.checkpoint.com)), in any case (V(AU) is V(au)); another value fails naming these four.
       - If not set, the environment variable E(CHECKPOINT_SASE_REGION) is used.
     type: str
-    choices: [us, eu]
     default: us
 extends_documentation_fragment:
   - vendor.tokens.common
@@ -80,11 +82,12 @@ EXAMPLES = r'''
   vendor.tokens.sase_token:
     provider: checkpoint
     region: eu
+  register: checkpoint
 
-- name: Use the fact it sets
+- name: Use the registered token (no fact is set, so fact caches never hold it)
   ansible.builtin.uri:
-    url: "{{ checkpoint_token.api_url }}/v1/networks"
-    headers: "{{ checkpoint_token.headers }}"
+    url: "{{ checkpoint.token.api_url }}/v1/networks"
+    headers: "{{ checkpoint.token.headers }}"
   delegate_to: localhost
 '''
 

@@ -12,7 +12,6 @@ def vendor_facts(profile):
         'title': profile.title,
         'aliases': list(profile.aliases),
         'module': 'vendor.tokens.%s' % profile.module,
-        'fact_name': profile.fact_name,
         'lifetime': profile.lifetime,
         'expiry_kind': profile.expiry_kind,
         'api': dict((name, _plain(getattr(profile.api, name))) for name in profile.api.__slots__),

@@ -6,6 +6,11 @@
 Run with `make bench`. In every round each pair of plays runs back to back, one or the other first in turn, so a
 noisy machine shifts both; the table reports the median of the rounds as a ratio. Exits non-zero when a target is
 missed.
+
+The provisioning part (issue 22) runs vendor.tokens.sase_objects, two hand-written `uri` plays and a pan-scm-sdk
+script (installed into its own virtualenv, --sdk-venv) on the same desired states, each tool in its own folder, in
+an order that turns every round, and prints each tool's time as a ratio to the SDK script's in the same round. The
+emulator's counters check that every tool made the same writes.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import socket
 import ssl
 import statistics
@@ -22,6 +28,8 @@ import sys
 import tempfile
 import time
 import urllib.request
+
+import provisioning  # tests/bench/provisioning.py, next to this script
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 EMULATOR = os.path.join(HERE, '..', 'integration', 'targets', 'setup_emulator', 'files', 'vendor_emulator')
@@ -46,9 +54,10 @@ class Emulator(object):
     def auth_requests(self):
         return self.call('stats')['auth_requests']
 
-    def stop(self):
-        subprocess.run([sys.executable, EMULATOR, '--stop', '--state-dir', self.state_dir], check=False,
-                       stdout=subprocess.DEVNULL)
+    @staticmethod
+    def stop_in(state_dir):
+        subprocess.run([sys.executable, EMULATOR, '--stop', '--state-dir', state_dir], check=False,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 class Redis(object):
@@ -61,17 +70,19 @@ class Redis(object):
         self.process = subprocess.Popen(
             [shutil.which('redis-server') or 'redis-server', '--port', str(self.port), '--bind', '127.0.0.1',
              '--requirepass', self.password, '--save', '', '--appendonly', 'no', '--dir', folder],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         self.url = 'redis://:%s@127.0.0.1:%d/0' % (self.password, self.port)
         for _attempt in range(100):
             with socket.socket() as probe:
                 if probe.connect_ex(('127.0.0.1', self.port)) == 0:
                     return
             time.sleep(0.05)
+        self.stop()
         raise SystemExit('redis-server did not start')
 
     def stop(self):
-        self.process.kill()
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait()
 
 
@@ -112,6 +123,10 @@ def in_turn(number, first, second):
     return earlier, second()
 
 
+def _interrupted(number, _frame):
+    raise SystemExit('bench: stopped by signal %d' % number)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('--collections', required=True, help='folder that holds ansible_collections/')
@@ -121,18 +136,42 @@ def main():
     parser.add_argument('--hosts', type=int, default=40)
     parser.add_argument('--module-tasks', type=int, default=20)
     parser.add_argument('--cached-tasks', type=int, default=40)
+    parser.add_argument('--parts', default='cache,provision', help='comma-separated: cache (token cache rows), provision (issue 22 rows)')
+    parser.add_argument('--provision-rounds', type=int, default=3, help='rounds of sase_objects and the SDK script')
+    parser.add_argument('--uri-rounds', type=int, default=1,
+                        help='how many of those rounds also run the two uri plays (minutes each: a uri item costs most of a second)')
+    parser.add_argument('--objects', type=int, default=200, help='addresses created, then unchanged, then one changed')
+    parser.add_argument('--mixed', type=int, default=500, help='objects over the six kinds, run unchanged')
+    parser.add_argument('--sdk-venv', default=os.path.join(HERE, '..', '..', '.venv-bench-sdk'),
+                        help='virtualenv for %s, created when missing' % provisioning.SDK_REQUIREMENT)
     args = parser.parse_args()
     if args.rounds < 2 or args.rounds % 2:
         parser.error('--rounds must be even and at least 2')
+    args.parts = set(part.strip() for part in args.parts.split(','))
+    if not args.parts or args.parts - {'cache', 'provision'}:
+        parser.error('--parts takes cache, provision or both')
+    if args.provision_rounds < 1 or not 0 <= args.uri_rounds <= args.provision_rounds or args.objects < 2 or args.mixed < 12:
+        parser.error('--provision-rounds >= 1, 0 <= --uri-rounds <= --provision-rounds, --objects >= 2 and --mixed >= 12')
+    sdk = provisioning.sdk_python(os.path.abspath(args.sdk_venv)) if 'provision' in args.parts else None
 
     work = tempfile.mkdtemp(prefix='vendor-tokens-bench-')
-    emulator = Emulator(os.path.join(work, 'emulator'))
+    # SIGTERM and SIGHUP (a CI timeout, a closed terminal) unwind like Ctrl-C, so the finally below stops the servers.
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, _interrupted)
+    emulator_dir = os.path.join(work, 'emulator')
     redis = None
     try:
-        redis = Redis(os.path.join(work, 'redis'))
-        return measure(args, work, emulator, redis)
+        emulator = Emulator(emulator_dir)
+        status = 0
+        if 'cache' in args.parts:
+            redis = Redis(os.path.join(work, 'redis'))
+            status |= measure(args, work, emulator, redis)
+        if 'provision' in args.parts:
+            status |= provisioning.measure(args, work, emulator, sdk)
+        return status
     finally:
-        emulator.stop()
+        # By the state folder, so an emulator that started but did not answer as expected is stopped too.
+        Emulator.stop_in(emulator_dir)
         if redis:
             redis.stop()
         shutil.rmtree(work, ignore_errors=True)

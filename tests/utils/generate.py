@@ -126,6 +126,8 @@ def documented(profile, cred):
     text = '%s %s' % (profile.title, cred.doc)
     if cred.choices:
         text += ', one of %s' % ', '.join('V(%s)' % choice for choice in cred.choices)
+        if cred.fold_case:
+            text += ' (in any case)'
     return text + '.'
 
 
@@ -188,7 +190,7 @@ def role_argument_specs(profiles, names, shared):
             option = {'description': text, 'type': 'str'}
             if cred.secret:
                 option['no_log'] = True
-            if cred.choices:
+            if cred.choices and not cred.fold_case:  # AU is au: the engine checks, after folding the case
                 option['choices'] = list(cred.choices)
             options['vendor_tokens_%s_%s' % (profile.name, cred.name)] = option
         for name, text in PER_VENDOR_URLS:
@@ -246,8 +248,8 @@ def awx_credential_type(profile):
             lines += ['        - %s' % choice for choice in cred.choices]
         if cred.default is not None:
             lines.append('      default: %s' % cred.default)
-    lines.append('  required:')
-    lines += ['    - %s' % cred.name for cred in creds if cred.required]
+    required = ['    - %s' % cred.name for cred in creds if cred.required]
+    lines += ['  required:'] + required if required else ['  required: []']  # several ways to log in: none required
     lines += ['injectors:', '  env:']
     lines += ["    %s: '{{ %s }}'" % (cred.env, cred.name) for cred in creds]
     return '\n'.join(lines) + '\n'

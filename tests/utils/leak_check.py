@@ -3,9 +3,11 @@
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """Search the -vvv output of the integration run, the token caches and temporary files for leaked secrets.
 
-Fails when any credential the tests use appears anywhere, or when an access token (a JWT) appears in an error or
-warning line. Prints what it searched. The emulator's secrets are read from its vendor files, and which of its
-credentials are secret from the collection's profile table.
+Fails when any credential the tests use appears anywhere; when any token the emulator issued (access or refresh
+token, recorded in its issued-tokens file) appears in a searched file (fact caches, the emulator's logs, Redis
+dumps, ~/.ansible/tmp, the token caches) or in an error or warning line of the output; or when anything shaped like
+a JWT appears in such a line. Prints what it searched. The emulator's secrets are read from its vendor files, and
+which of its credentials are secret from the collection's profile table.
 """
 
 from __future__ import annotations
@@ -25,10 +27,20 @@ TEST_SECRETS = (
     'r\u00e9dis-p@ss:/#?%-3f8a', 'r%C3%A9dis-p%40ss%3A%2F%23%3F%25-3f8a', 'wr0ng-p\u00e4ssword:@/',
 ) + tuple('concurrency-secret-%d' % number for number in range(1, 51))
 JWT = re.compile(r'eyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}')
+# Runs of the characters tokens are made of (base64url and the JWT's dots): each run is looked up in the set of
+# issued tokens, so the search costs one pass over the data, however many tokens were issued.
+TOKEN_RUN = re.compile(rb'[A-Za-z0-9_.-]{20,}')
 ERROR_OR_WARNING = re.compile(r'^\s*(\[ERROR\]|\[WARNING\]|ERROR|WARNING|fatal:|failed:|FATAL)|"msg":|"warnings":')
 
 
-def scan_log(path, secrets, findings):
+def issued_in(data, issued):
+    """How many runs of data are tokens the emulator issued (data: bytes)."""
+    if not issued:
+        return 0
+    return sum(1 for run in TOKEN_RUN.findall(data) if run.strip(b'.') in issued)
+
+
+def scan_log(path, secrets, issued, findings):
     lines = 0
     with open(path, encoding='utf-8', errors='replace') as handle:
         for number, line in enumerate(handle, 1):
@@ -37,16 +49,18 @@ def scan_log(path, secrets, findings):
                 if secret in line:
                     findings.append('%s:%d: a credential (%s...)' % (path, number, secret[:6]))
                     break
-            if ERROR_OR_WARNING.search(line) and JWT.search(line):
-                findings.append('%s:%d: an access token in an error or warning' % (path, number))
+            if ERROR_OR_WARNING.search(line) and (JWT.search(line) or issued_in(line.encode('utf-8'), issued)):
+                findings.append('%s:%d: a token in an error or warning' % (path, number))
     return lines
 
 
-def scan_tree(root, secrets, findings):
+def scan_tree(root, secrets, issued, skipped, findings):
     count = 0
     for folder, _dirs, files in os.walk(root):
         for name in files:
             path = os.path.join(folder, name)
+            if os.path.realpath(path) in skipped or os.path.islink(path):
+                continue
             try:
                 with open(path, 'rb') as handle:
                     data = handle.read(50 * 1024 * 1024)
@@ -57,7 +71,24 @@ def scan_tree(root, secrets, findings):
                 if secret.encode() in data:
                     findings.append('%s: a credential (%s...)' % (path, secret[:6]))
                     break
+            tokens = issued_in(data, issued)
+            if tokens:
+                findings.append('%s: %d issued token(s)' % (path, tokens))
     return count
+
+
+def issued_tokens(paths, findings):
+    """The tokens recorded in the emulator's issued-tokens files, as bytes."""
+    issued = set()
+    for path in paths:
+        try:
+            with open(path, 'rb') as handle:
+                issued.update(line.strip() for line in handle if line.strip())
+        except OSError as exc:
+            findings.append('%s: cannot read the issued tokens (%s)' % (path, exc.strerror))
+    if paths and not issued:
+        findings.append('no issued token recorded in %s: the token search would find nothing' % ', '.join(paths))
+    return issued
 
 
 def emulator_secrets(emulator, collection):
@@ -82,18 +113,23 @@ def main():
     parser.add_argument('--tree', action='append', default=[], help='folder whose files to search')
     parser.add_argument('--emulator', required=True, help="the emulator package's folder, whose vendor files hold its credentials")
     parser.add_argument('--collection', required=True, help="the collection's folder")
+    parser.add_argument('--issued', action='append', default=[],
+                        help="the emulator's issued-tokens file: every token in it is searched for (the file itself is not)")
     args = parser.parse_args()
     secrets = emulator_secrets(args.emulator, args.collection) + TEST_SECRETS
     findings = []
-    lines = sum(scan_log(path, secrets, findings) for path in args.log)
+    issued = issued_tokens(args.issued, findings)
+    lines = sum(scan_log(path, secrets, issued, findings) for path in args.log)
     trees = [path for path in args.tree if os.path.isdir(path)]
-    files = sum(scan_tree(path, secrets, findings) for path in trees)
+    skipped = set(os.path.realpath(path) for path in args.issued)
+    files = sum(scan_tree(path, secrets, issued, skipped, findings) for path in trees)
     if lines == 0:
         findings.append('nothing to search: the log is empty')
     for finding in findings[:50]:
         print('LEAK: %s' % finding)
-    print('leak check: %d output lines and %d files in %d folders searched for %d credentials and for tokens in errors: %s'
-          % (lines, files, len(trees), len(secrets), '%d findings' % len(findings) if findings else 'none found'))
+    print('leak check: %d output lines and %d files in %d folders searched for %d credentials and %d issued tokens '
+          '(in files, and in errors and warnings): %s'
+          % (lines, files, len(trees), len(secrets), len(issued), '%d findings' % len(findings) if findings else 'none found'))
     return 1 if findings else 0
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import pwd
 import stat
 import time
 
@@ -18,7 +19,7 @@ from ansible_collections.vendor.tokens.plugins.module_utils._engine import get_t
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import find_profile
-from ansible_collections.vendor.tokens.plugins.module_utils._recall import default_cache_dir
+from ansible_collections.vendor.tokens.plugins.module_utils._sealed import default_cache_dir
 from ansible_collections.vendor.tokens.plugins.module_utils._request import build_request
 
 SECRET = 'cache-test-secret-6c1e'
@@ -201,7 +202,25 @@ def test_folder_of_another_user_is_neither_read_nor_written(tmp_path, fake_fetch
     warnings = []
     again = get_token('paloalto', adapter(values(tmp_path)), warn=warnings.append)
     assert again['cached'] is False and len(fake_fetch.calls) == 2
-    assert len(warnings) == 1 and 'belongs to another user' in warnings[0]
+    try:
+        owner = pwd.getpwuid(65534).pw_name
+    except KeyError:
+        owner = '65534'
+    me = pwd.getpwuid(os.getuid()).pw_name
+    assert len(warnings) == 1 and 'belongs to another user (%s)' % owner in warnings[0]
+    # The advice: take it back, or use a folder of one's own.
+    assert 'sudo chown -R %s %s' % (me, tmp_path / 'cache') in warnings[0] and 'cache_dir' in warnings[0]
+
+
+def test_a_file_given_as_cache_dir_is_refused_and_named_as_a_file(tmp_path, fake_fetch):
+    path = tmp_path / 'tokens.txt'
+    path.write_text('not a folder')
+    os.chmod(path, 0o644)
+    warnings = []
+    record = get_token('paloalto', adapter(values(tmp_path, cache_dir=str(path))), warn=warnings.append)
+    assert record['cached'] is False and path.read_text() == 'not a folder'
+    assert len(warnings) == 1 and '%s is a file, not a folder' % path in warnings[0]
+    assert 'chmod' not in warnings[0] and 'cache_dir' in warnings[0]
 
 
 def test_shortcut_follows_the_entry_when_it_is_renewed_elsewhere(tmp_path, fake_fetch):
@@ -319,12 +338,17 @@ class Refusing(object):
 def test_a_refused_login_is_remembered_and_asked_once(tmp_path, monkeypatch):
     refusing = Refusing()
     monkeypatch.setattr(_engine, 'fetch', refusing)
+    vendor_messages = []
     for attempt in range(3):
         with pytest.raises(TokenError) as caught:
             get_token('paloalto', adapter(values(tmp_path)))
         assert refusing.calls == 1, 'attempt %d asked again' % attempt
+        vendor_messages.append(caught.value.vendor_message)
     text = str(caught.value)
     assert refusing.calls == 1 and caught.value.status == 401
+    # vendor_message is the vendor's own text, the same when remembered; the collection's note is in the message.
+    assert len(set(vendor_messages)) == 1 and 'ago' not in vendor_messages[0] and 'refusal_ttl' not in vendor_messages[0]
+    assert 'refused 0 s ago' in caught.value.message and 'refusal_ttl 60 s' in caught.value.message
     assert 'invalid_client: bad secret' in text and 'refused 0 s ago' in text and 'asked again in 60 s' in text
     assert SECRET not in text
     for path in (tmp_path / 'cache').iterdir():

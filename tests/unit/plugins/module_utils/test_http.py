@@ -6,12 +6,17 @@
 from __future__ import annotations
 
 import email.utils
+import socket
+import ssl
+import threading
 import time
 from unittest.mock import MagicMock
 
 import pytest
+from urllib3.exceptions import MaxRetryError, NewConnectionError, ProxyError
 
 from ansible_collections.vendor.tokens.plugins.module_utils import _http
+from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 
 
 @pytest.mark.parametrize('header, low, high', [('0', 0, 0), ('7', 7, 7), (' 12 ', 12, 12)])
@@ -80,3 +85,71 @@ def test_a_proxy_is_named_without_its_credentials(monkeypatch, proxy, expected):
 ])
 def test_proxy_reasons_in_a_few_words(text, reason):
     assert _http._proxy_reason(Exception(text)) == reason
+
+
+@pytest.fixture
+def proxy_asking_credentials():
+    """A proxy on loopback that answers every request, CONNECT included, with 407; yields (port, connections)."""
+    listener = socket.socket()
+    listener.bind(('127.0.0.1', 0))
+    listener.listen(8)
+    listener.settimeout(0.2)
+    connections, done = [], threading.Event()
+
+    def serve():
+        while not done.is_set():
+            try:
+                conn, _address = listener.accept()
+            except socket.timeout:
+                continue
+            with conn:
+                connections.append(conn.recv(65536).split(b' ', 2)[:2])
+                conn.sendall(b'HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic realm="corp"\r\n'
+                             b'Content-Length: 0\r\nConnection: close\r\n\r\n')
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield listener.getsockname()[1], connections
+    finally:
+        done.set()
+        thread.join(5)
+        listener.close()
+
+
+@pytest.mark.parametrize('scheme, method', [('https', b'CONNECT'), ('http', b'POST')])
+def test_a_proxy_asking_for_credentials_is_asked_once_and_named(monkeypatch, proxy_asking_credentials, scheme, method):
+    port, connections = proxy_asking_credentials
+    for name in ('NO_PROXY', 'no_proxy', 'ALL_PROXY', 'all_proxy', 'https_proxy', 'http_proxy'):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv('%s_PROXY' % scheme.upper(), 'http://proxyuser:proxy-pass-1b7e@127.0.0.1:%d' % port)
+    with pytest.raises(TokenError) as caught:
+        _http.post('%s://auth.example.test/oauth2/access_token' % scheme, 'paloalto', data={'grant_type': 'x'},
+                   retries=3, timeout=5)
+    text = str(caught.value)
+    assert [request[0] for request in connections] == [method]  # asked once: 407 is never retried
+    assert 'the proxy 127.0.0.1:%d answered HTTP 407' % port in text and 'proxy credentials' in text
+    assert 'proxy-pass-1b7e' not in text and 'proxyuser' not in text and 'retries' not in text
+
+
+def test_a_407_from_a_proxy_ends_the_retries_at_once():
+    retry = _http.session(3, 30.0).get_adapter('https://x.test/').max_retries
+    tunnel = OSError('Tunnel connection failed: 407 Proxy Authentication Required')
+    with pytest.raises(MaxRetryError):
+        retry.increment('POST', '/token', error=ProxyError('Unable to connect to proxy', tunnel))
+    refused = NewConnectionError(None, 'Connection refused')  # a proxy that is down is still retried
+    assert retry.increment('POST', '/token', error=ProxyError('Unable to connect to proxy', refused)).total == 2
+
+
+def _verify_failed():
+    error = ssl.SSLError(1, '[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed')
+    error.reason = 'CERTIFICATE_VERIFY_FAILED'  # as ssl sets it: a str, not an exception to follow
+    return error
+
+
+@pytest.mark.parametrize('error', [
+    _verify_failed(), OSError('Tunnel connection failed: 403 Forbidden'), ConnectionResetError(104, 'reset by peer'),
+])
+def test_other_errors_are_not_taken_for_a_407(error):
+    assert _http.asks_proxy_credentials(error) is False
+    assert _http.asks_proxy_credentials(ProxyError('Unable to connect to proxy', error)) is False

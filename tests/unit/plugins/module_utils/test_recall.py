@@ -14,13 +14,13 @@ import time
 
 import pytest
 
-from ansible_collections.vendor.tokens.plugins.module_utils import _engine, _recall
+from ansible_collections.vendor.tokens.plugins.module_utils import _engine, _recall, _sealed
 from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
 
 COLLECTIONS_ROOT = os.path.abspath(os.path.join(os.path.dirname(_recall.__file__), *(['..'] * 5)))
 VALUES = {'client_id': 'sa@1.iam', 'client_secret': 'recall-test-secret', 'tsg_id': '1838006364'}
-# What the lookup imports to serve a hit: the adapter, the two tables and the hit path.
-ALLOWED = {'_options', '_profiles', '_settings', '_recall'}
+# What the lookup imports to serve a hit: the adapter, the two tables, the entry format and the hit path.
+ALLOWED = {'_errors', '_options', '_profiles', '_settings', '_sealed', '_recall'}
 # What a hit must never load: the request, validation, cache-writing, answer-parsing and error code, and their
 # third-party packages.
 FORBIDDEN_PACKAGES = ('requests', 'jmespath', 'urllib3', 'redis')
@@ -29,9 +29,9 @@ HIT = '''
 import json, sys
 from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import find_profile
-from ansible_collections.vendor.tokens.plugins.module_utils._recall import token_for
+from ansible_collections.vendor.tokens.plugins.module_utils._recall import recall
 values = json.loads(sys.argv[1])
-record = token_for(find_profile('paloalto'), OptionAdapter.from_params(values))
+record = recall(find_profile('paloalto'), OptionAdapter.from_params(values).values(find_profile('paloalto')))
 print(json.dumps({'cached': record['cached'], 'modules': sorted(sys.modules)}))
 '''
 
@@ -60,18 +60,22 @@ def test_a_hit_loads_only_the_hit_path(tmp_path, monkeypatch, cache_url):
     assert [name for name in seen['modules'] if name.split('.')[0] in FORBIDDEN_PACKAGES] == []
 
 
-def test_the_hit_path_imports_only_the_standard_library_and_cryptography():
-    with open(_recall.__file__, encoding='utf-8') as handle:
+@pytest.mark.parametrize('module, ours', [(_recall, {'_sealed'}), (_sealed, set())], ids=['hit path', 'entry format'])
+def test_the_hit_path_imports_only_the_standard_library_and_cryptography(module, ours):
+    with open(module.__file__, encoding='utf-8') as handle:
         tree = ast.parse(handle.read())
-    top_level = set()
-    for node in tree.body:
+    top_level, collection = set(), set()
+    for node in ast.walk(tree):
+        modules = []
         if isinstance(node, ast.Import):
-            top_level.update(alias.name.split('.')[0] for alias in node.names)
+            modules = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom):
-            top_level.add(node.module.split('.')[0])
-        elif isinstance(node, ast.Try):
-            for inner in node.body:
-                if isinstance(inner, ast.ImportFrom):
-                    top_level.add(inner.module.split('.')[0])
+            modules = [node.module]
+        for name in modules:
+            if name.startswith('ansible_collections.vendor.tokens.plugins.module_utils.'):
+                collection.add(name.rsplit('.', 1)[1])
+            else:
+                top_level.add(name.split('.')[0])
     allowed = set(sys.stdlib_module_names) | {'__future__', 'cryptography'}
     assert top_level <= allowed, top_level - allowed
+    assert collection == ours

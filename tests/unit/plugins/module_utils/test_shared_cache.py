@@ -6,12 +6,15 @@ Redis holds nothing readable, and Redis failing is a warning and the file cache,
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 
 from urllib.parse import quote
@@ -41,19 +44,37 @@ def free_port():
         return probe.getsockname()[1]
 
 
-class RedisServer(object):
-    """A redis-server on loopback with a password, in its own folder; stopped by the fixture."""
+# The servers' folders (and so their working folders) lie in the collection's tests/output, so that `make test`
+# can tell its own leftover servers from anyone else's.
+SCRATCH = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', '..', 'output', '.tmp')
 
-    def __init__(self, folder, *extra):
+
+def _die_with_parent():
+    """In the child before exec: be killed when the process that started it ends, however it ends.
+
+    ansible-test runs each test in a fork that leaves with os._exit, skipping fixture teardown, and Ctrl-C can stop
+    pytest anywhere; Linux's parent-death signal stops the server then too."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass  # not Linux: the fixture's finalizer still stops it
+
+
+class RedisServer(object):
+    """A redis-server on loopback with a password, in its own folder and session; stopped by its pid."""
+
+    def __init__(self, *extra):
         binary = shutil.which('redis-server')
         if not binary:
             pytest.fail('redis-server is not installed; `make redis-server` installs it (Debian package redis-server)')
-        os.makedirs(str(folder), exist_ok=True)
+        os.makedirs(SCRATCH, exist_ok=True)
+        folder = self.folder = tempfile.mkdtemp(prefix='redis-', dir=SCRATCH)
         self.port = free_port()
         self.process = subprocess.Popen(
             [binary, '--port', str(self.port), '--bind', '127.0.0.1', '--requirepass', PASSWORD, '--save', '',
              '--appendonly', 'no', '--dir', str(folder)] + list(extra),
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            preexec_fn=_die_with_parent)  # pylint: disable=subprocess-popen-preexec-fn
         self.client = redis.Redis(host='127.0.0.1', port=self.port, password=PASSWORD)
         deadline = time.time() + 10
         while True:
@@ -70,15 +91,20 @@ class RedisServer(object):
         return 'redis://:%s@127.0.0.1:%d/%d' % (quote(password, safe=''), self.port, db)
 
     def stop(self):
-        self.process.kill()
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
 
-@pytest.fixture(scope='module')
-def server(tmp_path_factory):
-    running = RedisServer(tmp_path_factory.mktemp('redis'))
-    yield running
-    running.stop()
+@pytest.fixture
+def server():
+    """One server per test: ansible-test forks each test and never tears a module's fixtures down in the fork."""
+    running = RedisServer()
+    try:
+        yield running
+    finally:
+        running.stop()
 
 
 @pytest.fixture(autouse=True)
@@ -223,7 +249,7 @@ def test_a_redis_that_never_answers_costs_one_timeout_per_run(tmp_path, fetch, s
 
 
 def test_a_redis_killed_mid_run_falls_back_to_the_file_cache(tmp_path, fetch):
-    dying = RedisServer(tmp_path / 'dying')
+    dying = RedisServer()
     try:
         warnings = []
         first = token(options(tmp_path / 'a', dying.url()), warnings)
@@ -238,7 +264,7 @@ def test_a_redis_killed_mid_run_falls_back_to_the_file_cache(tmp_path, fetch):
 
 
 def test_a_read_only_replica_warns_and_the_token_is_still_returned(tmp_path, server, fetch):
-    replica = RedisServer(tmp_path / 'replica', '--replicaof', '127.0.0.1', str(server.port), '--masterauth', PASSWORD)
+    replica = RedisServer('--replicaof', '127.0.0.1', str(server.port), '--masterauth', PASSWORD)
     try:
         warnings = []
         record = token(options(tmp_path / 'a', replica.url()), warnings)

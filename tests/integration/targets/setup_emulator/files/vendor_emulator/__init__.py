@@ -43,16 +43,25 @@ Admin API (no auth, JSON, not counted)
 
 GET    /_emulator/stats   {"counts": {"<vendor>_token": n, "<vendor>_api": n, ...}, "auth_requests": n,
                           "api_methods": {"<vendor> <METHOD> <route>": n}, "refused_api": n, "rate_limited": n,
-                          "faults_pending": n, "faults": [...], "path_counts": {...}, "pid": n}
+                          "faults_pending": n, "faults": [...], "path_counts": {...}, "pid": n,
+                          "objects": {"<kind>": {"list": n, "get": n, "create": n, "update": n, "delete": n}},
+                          "object_reads": n, "object_writes": n}  (Prisma SASE objects, per kind of vendors/_scm.py)
 POST   /_emulator/reset   zero counters, clear faults and revocations, restore the default config and vendor state
 GET    /_emulator/config  effective non-secret config
 POST   /_emulator/config  merge {"lifetime": {"<vendor>": s}, "checkpoint_expiry_format": "iso8601|epoch_ms|epoch_s",
                           "refresh_lifetime": s, "credentials": {"<vendor>": [{...}]},
                           "jobs": {"duration": s, "fail": "none|parent|child"},
-                          "rate_limit": {"requests": n (0: none), "window": s}}; credentials are added to the
-                          accepted ones; the rate limit counts API requests per client IP. Unknown keys or values: 400.
+                          "rate_limit": {"requests": n (0: none), "window": s}, "page_cap": n (default 200)};
+                          credentials are added to the accepted ones; the rate limit counts API requests per client
+                          IP; page_cap clamps the limit of a Prisma SASE list. Unknown keys or values: 400.
 POST   /_emulator/revoke  {"vendor": V}: refuse every token of V issued until now
 POST   /_emulator/addresses  {"folder": F, "count": n, "prefix": P}: add n Prisma SASE addresses (paging tests)
+POST   /_emulator/objects    {"kind": K, "folder"|"snippet"|"device": C, "position": "pre|post" (rules),
+                          "objects": [{...}] | "count": n, "prefix": P}: add Prisma SASE objects of kind K (tags,
+                          addresses, address_groups, services, service_groups, security_rules, or the path
+                          segment), checked like the API's creates, all or none; not counted
+GET    /_emulator/objects    the per-kind counters and "sizes": {kind: n}; with ?kind=K (and folder, snippet,
+                          device, name, position) also "data": the objects, unpaged (and "positions" for rules)
 GET    /_emulator/fault   list queued faults
 POST   /_emulator/fault   queue {"vendor": "<vendor>|*", "endpoint": "token|refresh|api", "kind": K, "count": N, ...}
 DELETE /_emulator/fault   clear the queue

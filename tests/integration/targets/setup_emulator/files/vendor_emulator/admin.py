@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import copy
 
-from .faults import parse_fault
+from .faults import parse_auth_outage, parse_fault
 from .vendors import VENDORS
 from .wire import is_int, is_number, json_response, message
 
@@ -17,7 +17,9 @@ DEFAULT_REFRESH_LIFETIME = 86400
 DEFAULT_JOB_SECONDS = 1
 EXPIRY_FORMATS = ("iso8601", "epoch_ms", "epoch_s")
 JOB_FAILURES = ("none", "parent", "child")
-CONFIG_KEYS = ("lifetime", "checkpoint_expiry_format", "credentials", "refresh_lifetime", "jobs", "rate_limit")
+DEFAULT_PAGE_CAP = 200
+MAX_PAGE_CAP = 100000
+CONFIG_KEYS = ("lifetime", "checkpoint_expiry_format", "credentials", "refresh_lifetime", "jobs", "rate_limit", "page_cap")
 
 
 def default_config():
@@ -28,6 +30,7 @@ def default_config():
         "credentials": dict((vendor, copy.deepcopy(spec["credentials"])) for vendor, spec in VENDORS.items()),
         "jobs": {"duration": DEFAULT_JOB_SECONDS, "fail": "none"},
         "rate_limit": {"requests": 0, "window": 1},
+        "page_cap": DEFAULT_PAGE_CAP,
     }
 
 
@@ -54,6 +57,8 @@ def parse_config(data):
         _check_seconds(data["refresh_lifetime"], "refresh_lifetime")
     if "checkpoint_expiry_format" in data and data["checkpoint_expiry_format"] not in EXPIRY_FORMATS:
         raise ValueError("checkpoint_expiry_format must be one of: %s" % ", ".join(EXPIRY_FORMATS))
+    if "page_cap" in data and (not is_int(data["page_cap"]) or not 0 < data["page_cap"] <= MAX_PAGE_CAP):
+        raise ValueError("page_cap must be an integer between 1 and %d (objects per page at most)" % MAX_PAGE_CAP)
     if "jobs" in data:
         _check_object(data["jobs"], "jobs", {"duration": _check_job_seconds, "fail": _check_job_failure})
     if "rate_limit" in data:
@@ -149,6 +154,26 @@ def _admin_clear_faults(emu, _req):
     return json_response(200, {"ok": True, "cleared": emu.clear_faults()})
 
 
+def _admin_auth_outage(emu, req):
+    try:
+        faults = parse_auth_outage(req.json_body())
+    except ValueError as exc:
+        return message(400, str(exc))
+    for fault in faults:
+        emu.add_fault(fault)
+    return json_response(200, {"ok": True, "faults": faults})
+
+
+def _admin_heal(emu, req):
+    """End the auth outages of a vendor ({"vendor": ...}), or of every vendor (no body)."""
+    data = req.json_body() if req.body.strip() else {}
+    vendor = data.get("vendor") if isinstance(data, dict) else None
+    with emu.lock:
+        kept = [fault for fault in emu.faults if not fault.get("outage") or vendor not in (None, fault["vendor"])]
+        healed, emu.faults = len(emu.faults) - len(kept), kept
+    return json_response(200, {"ok": True, "healed": healed})
+
+
 def _admin_revoke(emu, req):
     data = req.json_body()
     if not isinstance(data, dict) or data.get("vendor") not in VENDORS:
@@ -160,6 +185,7 @@ def _admin_revoke(emu, req):
 ADMIN_ROUTES = {
     "/_emulator/stats": {"GET": _admin_stats},
     "/_emulator/revoke": {"POST": _admin_revoke},
+    "/_emulator/auth_outage": {"POST": _admin_auth_outage, "DELETE": _admin_heal},
     "/_emulator/reset": {"POST": _admin_reset},
     "/_emulator/config": {"GET": _admin_get_config, "POST": _admin_set_config},
     "/_emulator/fault": {"GET": _admin_list_faults, "POST": _admin_add_fault, "DELETE": _admin_clear_faults},

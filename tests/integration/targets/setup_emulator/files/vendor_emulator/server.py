@@ -31,7 +31,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 from .admin import ADMIN_ROUTES, default_config, method_not_allowed
-from .faults import REPLACING_KINDS, replacement, reshape
+from .faults import REPLACING_KINDS, live, replacement, reshape, spend
 from .pki import make_pki, server_context
 from .vendors import VENDORS
 from .wire import Request, is_int, is_number, jwt_decode, jwt_encode, log, message
@@ -40,6 +40,9 @@ ISSUER = "vendor-tokens-emulator"
 STATE_FILE = "state.json"
 VARS_FILE = "vars.json"
 LOG_FILE = "emulator.log"
+# Every access and refresh token issued, one a line, appended for the whole life of the state dir: the leak check
+# searches logs, caches and dumps for each of them.
+ISSUED_FILE = "issued-tokens.txt"
 MAX_BODY = 1024 * 1024
 MAX_REFRESH_TOKENS = 10000
 PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -98,6 +101,8 @@ class Emulator:
         self.last_activity = self.started
         self.http_url = ""
         self.refresh_tokens = {}  # deliberately survives reset, like the signing secret
+        self.issued_path = None  # where issued tokens are recorded (set by _serve); None records nothing
+        self.issued_count = 0
         self.counts = {}
         self.path_counts = {}
         self.api_methods = {}
@@ -172,10 +177,10 @@ class Emulator:
     def take_fault(self, vendor, endpoint):
         """Consume one use of the oldest fault matching this request."""
         with self.lock:
+            self.faults = live(self.faults, time.time())
             for fault in self.faults:
                 if fault["vendor"] in ("*", vendor) and fault["endpoint"] == endpoint:
-                    fault["remaining"] -= 1
-                    if fault["remaining"] <= 0:
+                    if spend(fault):
                         self.faults.remove(fault)
                     return dict(fault)
         return None
@@ -186,6 +191,7 @@ class Emulator:
 
     def stats(self):
         with self.lock:
+            self.faults = live(self.faults, time.time())
             counts = dict(self.counts)
             pending = sum(fault["remaining"] for fault in self.faults)
             faults = [dict(fault) for fault in self.faults]
@@ -193,15 +199,22 @@ class Emulator:
         auth = sum(value for key, value in counts.items() if key.endswith("_token") or key.endswith("_refresh"))
         with self.lock:
             api_methods, tallies = dict(self.api_methods), dict(self.tallies)
+            # A vendor's own counters (Palo Alto's per object kind) join the answer under the keys it names.
+            for vendor, spec in VENDORS.items():
+                if spec.get("stats") and vendor in self.vendor_state:
+                    tallies.update(spec["stats"](self.vendor_state[vendor]))
+        with self.lock:
+            issued = self.issued_count
         return dict({"counts": counts, "auth_requests": auth, "faults_pending": pending, "faults": faults,
-                     "path_counts": path_counts, "api_methods": api_methods, "pid": os.getpid()}, **tallies)
+                     "path_counts": path_counts, "api_methods": api_methods, "pid": os.getpid(),
+                     "issued_tokens": issued}, **tallies)
 
     # -- config and credentials
 
     def apply_config(self, data, credentials):
         with self.lock:
             self.config["lifetime"].update(data.get("lifetime", {}))
-            for key in ("checkpoint_expiry_format", "refresh_lifetime"):
+            for key in ("checkpoint_expiry_format", "refresh_lifetime", "page_cap"):
                 if key in data:
                     self.config[key] = data[key]
             for key in ("jobs", "rate_limit"):
@@ -217,6 +230,7 @@ class Emulator:
                 "lifetime": dict(self.config["lifetime"]),
                 "checkpoint_expiry_format": self.config["checkpoint_expiry_format"],
                 "refresh_lifetime": self.config["refresh_lifetime"],
+                "page_cap": self.config["page_cap"],
                 "jobs": dict(self.config["jobs"]),
                 "rate_limit": dict(self.config["rate_limit"]),
                 "credential_counts": dict((vendor, len(entries)) for vendor, entries in self.config["credentials"].items()),
@@ -248,7 +262,21 @@ class Emulator:
         claims = {"iss": ISSUER, "sub": subject, "aud": vendor, "vendor": vendor, "iat": int(now),
                   "exp": exp_ms // 1000, "jti": uuid.uuid4().hex, "issued": now}
         claims.update(extra_claims or {})
-        return jwt_encode(self.secret, claims), lifetime, exp_ms
+        token = jwt_encode(self.secret, claims)
+        self.record_issued(token)
+        return token, lifetime, exp_ms
+
+    def record_issued(self, token):
+        """Append token to the issued-tokens file (private, like the state file), before the client gets it."""
+        with self.lock:
+            self.issued_count += 1
+            if self.issued_path is None:
+                return
+            descriptor = os.open(self.issued_path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+            try:
+                os.write(descriptor, (token + "\n").encode("ascii"))
+            finally:
+                os.close(descriptor)
 
     def checkpoint_expiry(self, exp_ms):
         with self.lock:
@@ -262,6 +290,7 @@ class Emulator:
 
     def new_refresh_token(self, username):
         token = secrets.token_urlsafe(32)
+        self.record_issued(token)
         now = time.time()
         with self.lock:
             if len(self.refresh_tokens) >= MAX_REFRESH_TOKENS:
@@ -556,6 +585,8 @@ def published_vendors(url):
             "endpoints": {"token": [url + path for path in spec["token_paths"]],
                           "refresh": [url + path for path in spec["refresh_paths"]]},
         }
+        if spec.get("api_credentials"):  # a second way to log in (FortiCASB)
+            vendors[name]["api_credentials"] = list(spec["api_credentials"])
     return vendors
 
 
@@ -682,6 +713,7 @@ def _detach(args, state_dir):
 def _serve(args, state_dir):
     pki = make_pki(state_dir, args.host)
     emu = Emulator()
+    emu.issued_path = os.path.join(state_dir, ISSUED_FILE)
     try:
         servers = [
             EmulatorServer((args.host, args.port), emu, server_context(pki["main"])),
@@ -707,7 +739,8 @@ def _serve(args, state_dir):
 
     url = _url("https", servers[0])
     state = {"url": url, "ca_path": pki["ca"], "wrong_host_url": _url("https", servers[1]), "http_url": emu.http_url,
-             "pid": os.getpid(), "vars_path": os.path.join(state_dir, VARS_FILE), "vendors": published_vendors(url)}
+             "pid": os.getpid(), "vars_path": os.path.join(state_dir, VARS_FILE), "issued_path": emu.issued_path,
+             "vendors": published_vendors(url)}
     state_path = os.path.join(state_dir, STATE_FILE)
     _write_json_atomic(state["vars_path"], playbook_vars(state))
     _write_json_atomic(state_path, state)  # last: its presence means the emulator is ready

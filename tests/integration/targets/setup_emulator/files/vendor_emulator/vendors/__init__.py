@@ -9,6 +9,8 @@ the one the state file publishes); credential_fields; token_paths and token_hand
 refresh_handler; api_routes ((path template, {method: handler}), ...); fields (JSON paths in a token answer that
 faults reshape); options (the collection options that point here, as paths below the base URL); api_path (one
 protected GET endpoint below the api_url option); refused_text (how the collection reports a refused login).
+Optional: state (a function making the vendor's fresh state, called at start and on reset); admin_routes ({path:
+{method: handler}} added to the admin API); stats (state -> {key: value} merged into /_emulator/stats).
 """
 
 from __future__ import (absolute_import, division, print_function)

@@ -2,7 +2,11 @@
 # Copyright: Contributors to the vendor.tokens collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Check Point Harmony SASE (Perimeter 81): a JSON API key exchange, expiry as an absolute date."""
+"""Check Point Harmony SASE (Perimeter 81): a JSON API key exchange, expiry as an absolute date.
+
+The regions (us, eu, au, in) differ by host only, with the same paths, so this one host-agnostic emulator serves
+them all: a test gives auth_url (and api_url) pointing here with any region, and reads the region's host from
+the URL the collection would call (or from its error message)."""
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type

@@ -2,8 +2,10 @@
 # Copyright: Contributors to the vendor.tokens collection
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Palo Alto Networks Prisma SASE: OAuth client credentials scoped to a TSG, address objects in folders (paged,
-names unique per folder), and candidate pushes whose jobs take the configured time and can be made to fail."""
+"""Palo Alto Networks Prisma SASE / Strata Cloud Manager: OAuth client credentials scoped to a TSG; the config
+objects of _scm.KINDS (tags, addresses, address groups, services, service groups, security rules) on both path
+families, paged and capped, with names, references and counters as _scm.py describes; and candidate pushes whose
+jobs take the configured time and can be made to fail (also under /config/operations/v1)."""
 
 from __future__ import (absolute_import, division, print_function)
 __metaclass__ = type
@@ -12,6 +14,7 @@ import time
 import uuid
 
 from ..wire import is_int, json_response
+from . import _scm as scm
 
 
 def _token(emu, req):
@@ -43,96 +46,7 @@ def _error(status, code, text):
 
 
 def _fresh_state():
-    return {"addresses": [], "jobs": [], "next_job": 187}
-
-
-# -- address objects (the emulator's lock guards the state)
-
-def _list(emu, req):
-    try:
-        offset = int(req.query_value("offset", "0"))
-        limit = int(req.query_value("limit", "200"))
-    except ValueError:
-        return _error(400, "E003", "offset and limit must be integers")
-    if offset < 0 or limit < 1:
-        return _error(400, "E003", "offset must be >= 0 and limit >= 1")
-    folder, name = req.query_value("folder"), req.query_value("name")
-    with emu.lock:
-        items = [dict(obj) for obj in emu.vendor_state["paloalto"]["addresses"]
-                 if (folder is None or obj.get("folder") == folder) and (name is None or obj.get("name") == name)]
-    return json_response(200, {"data": items[offset:offset + limit], "offset": offset, "total": len(items), "limit": limit})
-
-
-def _body(req):
-    data = req.json_body()
-    if not isinstance(data, dict):
-        return None, _error(400, "E003", "Request body must be a JSON object")
-    if not isinstance(data.get("name"), str) or not data["name"].strip():
-        return None, _error(400, "E003", "Missing required field: name")
-    return data, None
-
-
-def _taken(addresses, name, folder, but=None):
-    return any(obj.get("name") == name and obj.get("folder") == folder and obj["id"] != but for obj in addresses)
-
-
-def _create(emu, req):
-    data, error = _body(req)
-    if error:
-        return error
-    obj = {"id": str(uuid.uuid4())}
-    obj.update((key, value) for key, value in data.items() if key != "id")
-    obj.setdefault("folder", req.query_value("folder"))
-    with emu.lock:
-        addresses = emu.vendor_state["paloalto"]["addresses"]
-        if _taken(addresses, obj["name"], obj.get("folder")):
-            return _error(409, "E006", "Object Already Exists")
-        addresses.append(obj)
-    return json_response(201, dict(obj))
-
-
-def _find(addresses, object_id):
-    for obj in addresses:
-        if obj["id"] == object_id:
-            return obj
-    return None
-
-
-def _get(emu, req):
-    with emu.lock:
-        obj = _find(emu.vendor_state["paloalto"]["addresses"], req.params["id"])
-        obj = dict(obj) if obj else None
-    return json_response(200, obj) if obj else _error(404, "E005", "Object Not Present")
-
-
-def _update(emu, req):
-    data, error = _body(req)
-    if error:
-        return error
-    with emu.lock:
-        addresses = emu.vendor_state["paloalto"]["addresses"]
-        obj = _find(addresses, req.params["id"])
-        if obj is None:
-            return _error(404, "E005", "Object Not Present")
-        folder = data.get("folder", obj.get("folder"))
-        if _taken(addresses, data["name"], folder, but=obj["id"]):
-            return _error(409, "E006", "Object Already Exists")
-        replaced = {"id": obj["id"]}
-        replaced.update((key, value) for key, value in data.items() if key != "id")
-        replaced.setdefault("folder", folder)
-        obj.clear()
-        obj.update(replaced)
-        return json_response(200, dict(obj))
-
-
-def _delete(emu, req):
-    with emu.lock:
-        addresses = emu.vendor_state["paloalto"]["addresses"]
-        obj = _find(addresses, req.params["id"])
-        if obj is None:
-            return _error(404, "E005", "Object Not Present")
-        addresses.remove(obj)
-    return json_response(200, dict(obj))
+    return {"objects": scm.Store(), "jobs": [], "next_job": 187}
 
 
 # -- candidate pushes and their jobs: a parent that ends halfway through the configured duration, and a child
@@ -181,19 +95,30 @@ def _jobs(emu, req):
     return json_response(200, {"data": jobs, "total": len(jobs), "offset": 0, "limit": len(jobs)})
 
 
-def _seed(emu, req):
+def _seed_addresses(emu, req):
     """Admin: add count addresses named prefix-00001... to a folder, for paging tests."""
     data = req.json_body()
     if not isinstance(data, dict) or not isinstance(data.get("folder"), str) or not is_int(data.get("count")) \
             or not 0 < data["count"] <= 100000:
         return json_response(400, {"message": "give folder (a string) and count (1 to 100000)"})
-    prefix = str(data.get("prefix", "bulk"))
-    with emu.lock:
-        addresses = emu.vendor_state["paloalto"]["addresses"]
-        for number in range(1, data["count"] + 1):
-            addresses.append({"id": str(uuid.uuid4()), "name": "%s-%05d" % (prefix, number), "folder": data["folder"],
-                              "ip_netmask": "10.%d.%d.%d/32" % (number // 65536 % 256, number // 256 % 256, number % 256)})
-    return json_response(200, {"ok": True, "added": data["count"]})
+    return _seed_objects(emu, req, {"kind": "addresses", "folder": data["folder"], "count": data["count"],
+                                    "prefix": str(data.get("prefix", "bulk"))})
+
+
+def _seed_objects(emu, req, data=None):
+    """Admin: add objects of any kind, checked like the API's creates (all or none)."""
+    try:
+        added = scm.seed(emu, "paloalto", req.json_body() if data is None else data)
+    except scm.ApiError as exc:
+        return exc.response()
+    return json_response(200, {"ok": True, "added": added})
+
+
+def _look(emu, req):
+    try:
+        return json_response(200, scm.look(emu, "paloalto", req))
+    except scm.ApiError as exc:
+        return exc.response()
 
 
 VENDOR = {
@@ -205,15 +130,16 @@ VENDOR = {
     "token_handler": _token,
     "refresh_paths": (),
     "refresh_handler": None,
-    "api_routes": (
-        ("/sse/config/v1/addresses", {"GET": _list, "POST": _create}),
-        ("/sse/config/v1/addresses/{id}", {"GET": _get, "PUT": _update, "DELETE": _delete}),
-        ("/sse/config/v1/config-versions/candidate:push", {"POST": _push}),
-        ("/sse/config/v1/jobs", {"GET": _jobs}),
-        ("/sse/config/v1/jobs/{id}", {"GET": _job}),
-    ),
-    "admin_routes": {"/_emulator/addresses": {"POST": _seed}},
+    "api_routes": scm.routes() + tuple(
+        route for prefix in ("/sse/config/v1", "/config/operations/v1") for route in (
+            (prefix + "/config-versions/candidate:push", {"POST": _push}),
+            (prefix + "/jobs", {"GET": _jobs}),
+            (prefix + "/jobs/{id}", {"GET": _job}),
+        )),
+    "admin_routes": {"/_emulator/addresses": {"POST": _seed_addresses},
+                     "/_emulator/objects": {"GET": _look, "POST": _seed_objects}},
     "state": _fresh_state,
+    "stats": lambda state: state["objects"].stats(),
     "fields": {"access_token": ("access_token",), "token_type": ("token_type",), "expiry": ("expires_in",)},
     "options": {"auth_url": "/oauth2/access_token", "api_url": ""},
     "api_path": "/sse/config/v1/addresses",
