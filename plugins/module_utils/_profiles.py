@@ -23,18 +23,19 @@ class Credential(object):
     default: used when unset; label: its name in forms (AWX); doc: what it is, after the vendor's title (generated
     documentation); selects: {value: {template variables}} a value sets (its keys are the choices); url: the value
     is a URL, checked as auth_url is, without its trailing slash; fold_case: the value is taken in lower case (its
-    choices are lower case), so AU means au.
+    choices are lower case), so AU means au; notes: more of its documentation, one entry a paragraph.
     """
 
     __slots__ = ('name', 'env', 'secret', 'required', 'pattern', 'hint', 'choices', 'default', 'label', 'doc', 'selects',
-                 'url', 'fold_case')
+                 'url', 'fold_case', 'notes')
 
     def __init__(self, name, env, secret=False, required=True, pattern=None, hint=None, choices=None, default=None,
-                 label=None, doc=None, selects=None, url=False, fold_case=False):
+                 label=None, doc=None, selects=None, url=False, fold_case=False, notes=()):
         self.name, self.env, self.secret, self.required = name, env, secret, required
         self.pattern, self.hint, self.default = pattern, hint, default
         self.choices = tuple(selects) if selects and not choices else choices
         self.label, self.doc, self.selects, self.url, self.fold_case = label, doc, selects, url, fold_case
+        self.notes = notes
 
 
 class ClientAuth(object):
@@ -98,39 +99,52 @@ class ApiStyle(object):
 
 
 class VendorProfile(object):
-    """One vendor's row; every field is a keyword argument."""
+    """One vendor's row. name, title, module, credentials and auth_url are required; every other field has its
+    default in DEFAULTS, so that a row states only what differs from a plain OAuth 2.0 client-credentials vendor."""
 
-    __slots__ = (
+    REQUIRED = (
         'name',             # canonical vendor name
-        'title',            # what users call it, for messages
-        'aliases',          # other accepted names
+        'title',            # what users call it, for messages and documentation
         'module',           # the module that serves it
         'credentials',      # tuple of Credential
         'auth_url',         # template over options and the variables their values select
-        'api_url',          # template, the base URL for API calls
-        'encoding',         # 'form' or 'json'
-        'body',             # request fields; values are templates over options
-        'client_auth',      # ClientAuth, or None: the body templates carry every credential
-        'token_path',       # JMESPath of the access token
-        'type_path',        # JMESPath of the token type (None: Bearer)
-        'expiry_path',      # JMESPath of the expiry
-        'expiry_kind',      # 'relative' (seconds from now) or 'absolute' (epoch s/ms or ISO-8601)
-        'scope_path',       # JMESPath of the granted scope, or None
-        'refresh_path',     # JMESPath of a refresh token, or None
-        'refresh',          # Refresh, or None
-        'error_paths',      # JMESPath expressions whose non-empty results form the vendor's error text
-        'lifetime',         # documented token lifetime in seconds
-        'fact_name',        # default fact name
-        'api',              # how its API is called beyond the token, for the api role: see ApiStyle
-        'logins',           # tuple of Login: the ways to log in, when there are several; () (the default) for one
     )
+    DEFAULTS = dict(
+        aliases=(),         # other accepted names
+        api_url=None,       # template, the base URL for API calls (None: the scheme and host of the auth URL)
+        encoding='form',    # 'form' or 'json'
+        body=None,          # request fields, templates over options (None: grant_type=client_credentials)
+        client_auth=None,   # ClientAuth, or None: the body templates carry every credential
+        token_path='access_token',  # JMESPath of the access token
+        type_path='token_type',     # JMESPath of the token type (None: Bearer)
+        expiry_path='expires_in',   # JMESPath of the expiry
+        expiry_kind='relative',     # 'relative' (seconds from now) or 'absolute' (epoch s/ms or ISO-8601)
+        scope_path=None,    # JMESPath of the granted scope, or None
+        refresh_path=None,  # JMESPath of a refresh token, or None
+        refresh=None,       # Refresh, or None
+        error_paths=('error', 'error_description', 'message'),  # JMESPath expressions forming the vendor's error text
+        lifetime=3600,      # documented token lifetime in seconds
+        api=None,           # how its API is called beyond the token: see ApiStyle (None: nothing known)
+        logins=(),          # tuple of Login: the ways to log in, when there are several
+        about=(),           # what its module's documentation says of it, one entry a paragraph
+        example=None,       # an API path its module's example calls with the token
+    )
+    __slots__ = REQUIRED + tuple(DEFAULTS)
 
     def __init__(self, **fields):
-        fields.setdefault('logins', ())  # the one field a row may leave out: most vendors have one way to log in
-        if set(fields) != set(self.__slots__):
-            raise TypeError('a vendor profile needs exactly the fields %s' % ', '.join(self.__slots__))
-        for name, value in fields.items():
-            setattr(self, name, value)
+        missing = [name for name in self.REQUIRED if name not in fields]
+        unknown = sorted(set(fields) - set(self.__slots__))
+        if missing or unknown:
+            raise TypeError('a vendor profile needs %s and may have %s; missing %s, unknown %s' % (
+                ', '.join(self.REQUIRED), ', '.join(self.DEFAULTS), missing, unknown))
+        for name, value in self.DEFAULTS.items():
+            setattr(self, name, fields.get(name, value))
+        for name in self.REQUIRED:
+            setattr(self, name, fields[name])
+        if self.body is None:
+            self.body = {'grant_type': 'client_credentials'}
+        if self.api is None:
+            self.api = ApiStyle()
 
     def login_for(self, values):
         """The Login whose credentials values give (the first, when several are given: the engine refuses that), or
@@ -168,21 +182,15 @@ PROFILES = (
         ),
         auth_url='https://auth.apps.paloaltonetworks.com/oauth2/access_token',
         api_url='https://api.sase.paloaltonetworks.com',
-        encoding='form',
         body={'grant_type': 'client_credentials', 'scope': 'tsg_id:{tsg_id}'},
         client_auth=ClientAuth('client_id', 'client_secret', default='basic', chosen_by='client_auth'),
-        token_path='access_token',
-        type_path='token_type',
-        expiry_path='expires_in',
-        expiry_kind='relative',
         scope_path='scope',
-        refresh_path=None,
-        refresh=None,
-        error_paths=('error', 'error_description', 'message'),
         lifetime=900,
-        fact_name='paloalto_token',
         api=ApiStyle(paging='offset', list_field='data', page_size=200, container='folder', id_field='id',
                      push={'path': '/sse/config/v1/config-versions/candidate:push', 'jobs': '/sse/config/v1/jobs'}),
+        about=('OAuth 2.0 client credentials of a service account, sent as HTTP Basic, with the TSG as scope; tokens live '
+               '15 minutes.',),
+        example='/sse/config/v1/addresses?folder=Shared',
     ),
     VendorProfile(
         name='checkpoint',
@@ -200,18 +208,14 @@ PROFILES = (
         api_url='https://{host}/api/rest',
         encoding='json',
         body={'grantType': 'api_key', 'apiKey': '{api_key}'},
-        client_auth=None,
         token_path='data.accessToken',
         type_path='data.tokenType',
         expiry_path='data.accessTokenExpire',
         expiry_kind='absolute',
-        scope_path=None,
-        refresh_path=None,
-        refresh=None,
         error_paths=('message', 'error'),
-        lifetime=3600,
-        fact_name='checkpoint_token',
-        api=ApiStyle(),
+        about=('An API key exchanged for a token; tokens live 60 minutes and have no refresh token. The region picks the '
+               'host; the paths C(/api/v1/auth/authorize) and C(/api/rest) are the same in each.',),
+        example='/v1/networks',
     ),
     VendorProfile(
         name='forticasb',
@@ -220,7 +224,9 @@ PROFILES = (
         module='casb_token',
         credentials=(
             Credential('credential', 'FORTICASB_CREDENTIAL', secret=True, required=False, label='API credential',
-                       doc='API credential generated in the console (API Setting), instead of username and password'),
+                       doc='API credential generated in the console (API Setting), instead of username and password',
+                       notes=('Sent as generated in the C(Authorization) header, after C(Basic). Leading and trailing '
+                              'white space, such as the newline at the end of a vault file, is dropped.',)),
             Credential('username', 'FORTICASB_USERNAME', required=False, label='User name',
                        doc='user name (an email address), with password, instead of an API credential'),
             Credential('password', 'FORTICASB_PASSWORD', secret=True, required=False, label='Password',
@@ -237,25 +243,28 @@ PROFILES = (
         ),
         auth_url='https://www.forticasb.com/api/v1/auth/token',
         api_url='https://www.forticasb.com/api/v1',
-        encoding='form',
         body={'grant_type': 'password', 'username': '{username}', 'password': '{password}'},
-        client_auth=None,
-        token_path='access_token',
-        type_path='token_type',
         expiry_path='expires',
         expiry_kind='absolute',
-        scope_path=None,
         refresh_path='refresh_token',
         refresh=Refresh('/refresh', {'grant_type': 'refresh_token', 'refresh_token': '{refresh_token}'}, 'refresh_token'),
         error_paths=('message', 'error'),
-        lifetime=3600,
-        fact_name='forticasb_token',
         api=ApiStyle(headers=('companyId', 'roleId', 'buId')),
+        about=('Two ways to log in, as FortiCASB documents them; give the options of one, never both. With an API '
+               'credential generated in the console (O(credential)), C(grant_type=client_credentials) goes to '
+               'C(https://www.forticasb.com/api/v1/auth/credentials/token/) with the header C(Authorization: Basic '
+               '<credential>), the credential sent as generated. With O(username) and O(password), the OAuth 2.0 '
+               'password grant goes to C(https://www.forticasb.com/api/v1/auth/token). Both answer alike, and each has '
+               'its own cache entry.',
+               'The expiry comes as epoch milliseconds, often a float in scientific notation such as C(1.585002117836E12).',
+               'With O(refresh_token) (or the one the cache keeps) the refresh endpoint C(/api/v1/auth/token/refresh) is '
+               'asked first, and the login follows, with a warning, when it refuses the refresh token.',
+               'API calls also need C(companyId), C(roleId) and C(buId) headers; combine them with RV(token.headers).'),
+        example='/company',
     ),
     VendorProfile(
         name='plainid',
         title='PlainID',
-        aliases=(),
         module='plainid_token',
         credentials=(
             Credential('client_id', 'PLAINID_CLIENT_ID', label='Client ID', doc='client id'),
@@ -267,25 +276,15 @@ PROFILES = (
         ),
         auth_url='https://{host}/api/1.0/api-key/token',
         api_url='https://{host}',
-        encoding='form',
         body={'grant_type': 'client_credentials', 'client_id': '{client_id}', 'client_secret': '{client_secret}'},
-        client_auth=None,
-        token_path='access_token',
-        type_path='token_type',
-        expiry_path='expires_in',
-        expiry_kind='relative',
-        scope_path=None,
-        refresh_path=None,
-        refresh=None,
-        error_paths=('error', 'error_description', 'message'),
         lifetime=86400,
-        fact_name='plainid_token',
-        api=ApiStyle(),
+        about=('OAuth 2.0 client credentials at the region\'s API key token endpoint, '
+               'C(https://api.<region>.plainid.io/api/1.0/api-key/token); the lifetime is set per client (often 24 hours).',),
+        example='/api/1.0/environments',
     ),
     VendorProfile(
         name='keepz',
         title='Keepz',
-        aliases=(),
         module='keepz_token',
         credentials=(
             Credential('client_id', 'KEEPZ_CLIENT_ID', pattern=_UUID4, label='Client ID', doc='client id, a UUID version 4',
@@ -298,18 +297,14 @@ PROFILES = (
         api_url='{base_url}',
         encoding='json',
         body={'grant_type': 'client_credentials', 'client_id': '{client_id}', 'client_secret': '{client_secret}'},
-        client_auth=None,
         token_path='value.access_token',
         type_path='value.token_type',
         expiry_path='value.expires_in',
-        expiry_kind='relative',
-        scope_path=None,
-        refresh_path=None,
-        refresh=None,
         error_paths=('message', "statusCode && join('', ['Keepz code ', to_string(statusCode)])"),
-        lifetime=3600,
-        fact_name='keepz_token',
-        api=ApiStyle(),
+        about=('Client credentials in a JSON body, at C(<base_url>/api/auth); the answer is wrapped in C(value).',
+               'Errors carry a Keepz code (for example 5021, incorrect credentials; 5003, client not found), shown with the '
+               'HTTP status.'),
+        example='/api/integrator/balance',
     ),
 )
 

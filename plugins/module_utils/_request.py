@@ -139,7 +139,7 @@ def build_request(profile, values, describe, warn=None):
              % (profile.name, url))
     if opts['api_url']:  # the token travels there: the same rules as for auth_url
         _check_url(profile, 'api_url', opts['api_url'], opts['validate_certs'], warn)
-    api_url = opts['api_url'] or _fill(profile, profile.api_url, variables, None)
+    api_url = opts['api_url'] or (_fill(profile, profile.api_url, variables, None) if profile.api_url else None)
     if not api_url:
         parts = urlsplit(url)
         api_url = '%s://%s' % (parts.scheme, parts.netloc)

@@ -154,6 +154,11 @@ attributes:
   diff_mode:
     support: none
     description: The module reports no diff.
+  action_group:
+    support: full
+    membership:
+      - vendor.tokens.tokens
+    description: Use C(group/vendor.tokens.tokens) in C(module_defaults) to set the shared options once.
 '''
 
 EXAMPLES = r'''

@@ -153,6 +153,11 @@ attributes:
   diff_mode:
     support: full
     description: Each object created, updated or deleted shows its fields before and after.
+  action_group:
+    support: full
+    membership:
+      - vendor.tokens.tokens
+    description: Use C(group/vendor.tokens.tokens) in C(module_defaults) to set the shared options once.
 '''
 
 EXAMPLES = r'''

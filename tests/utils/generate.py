@@ -14,6 +14,7 @@ import importlib.util
 import os
 import re
 import sys
+import types
 
 import yaml
 
@@ -40,6 +41,13 @@ def dump(data, width):
 
 
 def load(root, relative, name):
+    """A file of the collection as a module; its imports of the collection resolve to this checkout, which is not
+    laid out under ansible_collections/."""
+    for package, path in (('ansible_collections', []), ('ansible_collections.vendor', []),
+                          ('ansible_collections.vendor.tokens', [root])):
+        if package not in sys.modules:
+            sys.modules[package] = types.ModuleType(package)
+            sys.modules[package].__path__ = path
     spec = importlib.util.spec_from_file_location(name, os.path.join(root, relative))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -293,6 +301,199 @@ def readme_options(profiles, readme):
     return readme[:start] + '\n'.join(rows) + readme[end:]
 
 
+
+LICENSE_HEADER = '''# -*- coding: utf-8 -*-
+# Copyright (c) 2026 vendor.tokens contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)'''
+# The token record every token module returns: one text for all, with the parts a vendor of the module needs.
+TOKEN_RETURN = {
+    'vendor': {'description': 'Canonical vendor name.', 'type': 'str'},
+    'access_token': {'description': 'The bearer token.', 'type': 'str',
+                     'sample': 'eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzYSJ9.c2ln'},
+    'token_type': {'description': 'Always C(Bearer); other token types are refused.', 'type': 'str', 'sample': 'Bearer'},
+    'expires_in': {'description': 'Seconds the token still lives.', 'type': 'int', 'sample': 899},
+    'expires_at': {'description': 'When the token expires, UTC, ISO-8601.', 'type': 'str', 'sample': '2026-11-23T17:15:00Z'},
+    'expires_at_epoch': {'description': 'When the token expires, in epoch seconds.', 'type': 'int', 'sample': 1795367700},
+    'obtained_at': {'description': 'When the vendor issued the token, UTC, ISO-8601, by the local clock.', 'type': 'str',
+                    'sample': '2026-11-23T17:00:01Z'},
+    'headers': {'description': 'Headers for M(ansible.builtin.uri).', 'type': 'dict',
+                'sample': {'Authorization': 'Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzYSJ9.c2ln'}},
+    'api_url': {'description': "Base URL of the vendor's API.", 'type': 'str'},
+    'scope': {'description': 'The scope granted.', 'type': 'str', 'returned': 'when the vendor grants a scope',
+              'sample': 'tsg_id:1838006364'},
+    'refresh_token': {'description': ['The refresh token the login issued.',
+                                      'Absent after a refresh, whose answer carries no new one; keep using the one you have.'],
+                      'type': 'str', 'returned': 'when the vendor issues one', 'sample': '3f1c2b0e9d7a4c55'},
+    'claims': {'description': "The token's JWT payload, decoded without verification; null when the token is not a JWT.",
+               'type': 'dict', 'sample': {'sub': 'client', 'exp': 1795367700}},
+    'cached': {'description': 'Whether the token came from the cache rather than a new request.', 'type': 'bool',
+               'sample': False},
+}
+
+
+def modules_of(profiles):
+    """{module: [its profiles, in table order]}, in table order."""
+    modules = {}
+    for profile in profiles:
+        modules.setdefault(profile.module, []).append(profile)
+    return modules
+
+
+def sample_url(template):
+    """A URL template of the table as an example value."""
+    return re.sub(r'\{(\w+)\}', lambda found: {'base_url': 'https://service.example.com'}.get(
+        found.group(1), 'api.example.com'), template)
+
+
+def credential_doc(profile, cred, several):
+    text = ['%s %s.' % (profile.title, cred.doc)] + list(cred.notes)
+    if cred.hint:
+        text.append('It must be %s.' % cred.hint)
+    if cred.selects:
+        text.append('One of %s%s.' % (', '.join('V(%s)' % choice for choice in cred.choices),
+                                      ', in any case' if cred.fold_case else ''))
+    tail = []
+    if cred.required and several:
+        tail.append('Required for C(%s).' % profile.name)
+    if cred.env:
+        tail.append('If not set, the environment variable E(%s) is used.' % cred.env)
+    if tail:
+        text.append(' '.join(tail))
+    return text
+
+
+def module_documentation(module, profiles):
+    """A token module's file: its documentation from the rows it serves, one RETURN for all."""
+    several = len(profiles) > 1
+    titles = ' or '.join(profile.title for profile in profiles)
+    description = ['Obtains a short-lived bearer token from the auth endpoint of %s and returns it with its expiry and '
+                   'ready C(Authorization) headers for M(ansible.builtin.uri). Register the result; no fact is set.'
+                   % titles]
+    for profile in profiles:
+        description += [('C(%s): %s' % (profile.name, line)) if several else line for line in profile.about]
+    options = {}
+    if several:
+        names = [name for profile in profiles for name in (profile.name,) + profile.aliases]
+        aliases = '; '.join('%s of C(%s)' % (', '.join('C(%s)' % alias for alias in profile.aliases), profile.name)
+                            for profile in profiles if profile.aliases)
+        options['provider'] = {'description': ['The vendor.%s' % (' Aliases: %s.' % aliases if aliases else '')],
+                               'type': 'str', 'default': profiles[0].name, 'choices': names}
+    for profile in profiles:
+        for cred in profile.credentials:
+            option = {'description': credential_doc(profile, cred, several), 'type': 'str'}
+            if cred.choices and not cred.fold_case:
+                option['choices'] = list(cred.choices)
+            if cred.default is not None:
+                option['default'] = cred.default
+            if cred.name in options:  # the same option name for two vendors of the module: one entry, both texts
+                options[cred.name]['description'] += option['description']
+            else:
+                options[cred.name] = option
+    doc = {'module': module, 'short_description': 'Get an access token for %s' % titles, 'version_added': '0.1.0',
+           'description': description, 'author': ['Vendor Tokens Maintainers (@vendor-tokens)'], 'options': options,
+           'extends_documentation_fragment': ['vendor.tokens.common', 'vendor.tokens.common.module']}
+    examples = []
+    for index, profile in enumerate(profiles):
+        args = {}
+        if several and index:
+            args['provider'] = profile.name
+        for cred in profile.credentials:
+            if cred.required or (profile.logins and cred.name in profile.logins[-1].credentials):
+                args[cred.name] = '{{ %s_%s }}' % (profile.name, cred.name)
+            elif cred.selects and cred.default is None:
+                args[cred.name] = sorted(cred.selects)[0]
+        examples.append({'name': 'Get a %s token' % profile.title, 'vendor.tokens.%s' % module: args,
+                         'register': profile.name})
+        if profile.example:
+            headers = '{{ %s.token.headers }}' % profile.name
+            if profile.api.headers:
+                headers = '{{ %s.token.headers | combine({%s}) }}' % (profile.name, ', '.join(
+                    "'%s': '1'" % header for header in profile.api.headers))
+            examples.append({'name': 'Call the %s API with it' % profile.title, 'ansible.builtin.uri': {
+                'url': '{{ %s.token.api_url }}%s' % (profile.name, profile.example), 'headers': headers},
+                'delegate_to': 'localhost'})
+    contains = {}
+    for name, entry in TOKEN_RETURN.items():
+        if name == 'scope' and not any(profile.scope_path for profile in profiles):
+            continue
+        if name == 'refresh_token' and not any(profile.refresh_path for profile in profiles):
+            continue
+        contains[name] = dict(entry)
+    contains['vendor']['sample'] = profiles[0].name
+    contains['api_url']['sample'] = sample_url(profiles[0].api_url or profiles[0].auth_url)
+    returned = {'token': {'description': 'The token and what to know about it.', 'returned': 'success', 'type': 'dict',
+                          'contains': contains}}
+    return MODULE_FILE % (LICENSE_HEADER, HEADER, dump(doc, 116), '\n'.join(dump([task], 116) for task in examples),
+                          dump(returned, 116), module)
+
+
+MODULE_FILE = """#!/usr/bin/python
+%s
+# %s
+
+from __future__ import annotations
+
+DOCUMENTATION = r'''
+%s'''
+
+EXAMPLES = r'''
+%s'''
+
+RETURN = r'''
+%s'''
+
+from ansible_collections.vendor.tokens.plugins.module_utils._module import run_token_module
+
+
+def main():
+    run_token_module('%s')
+
+
+if __name__ == '__main__':
+    main()
+"""
+
+ACTION_FILE = '''%s
+# %s
+"""Runs vendor.tokens.%s on the controller (see plugin_utils/_controller_action.py)."""
+
+from __future__ import annotations
+
+from ansible_collections.vendor.tokens.plugins.plugin_utils._token_action import TokenAction
+
+
+class ActionModule(TokenAction):
+    MODULE = '%s'
+'''
+
+
+def action_plugin(module):
+    return ACTION_FILE % (LICENSE_HEADER, HEADER, module, module)
+
+
+def login_tasks(module, profiles):
+    """The login role's task for a token module (main.yml includes the one of the vendor's module)."""
+    arguments = '\n    provider: "{{ login_profile.name }}"' if len(profiles) > 1 else ' {}'
+    return '''---
+# %s
+- name: Get the token with vendor.tokens.%s
+  vendor.tokens.%s:%s
+  register: login_result
+  failed_when: false  # main.yml fails with the message, which never holds a secret or token
+  no_log: true  # the result is the live token
+''' % (HEADER, module, module, arguments)
+
+
+def runtime(root, profiles):
+    """meta/runtime.yml: one action group holds every module (all take the shared settings); the token modules come
+    from the table, the others from plugins/modules."""
+    token_modules = list(modules_of(profiles))
+    others = sorted(name[:-3] for name in os.listdir(os.path.join(root, 'plugins', 'modules'))
+                    if name.endswith('.py') and name[:-3] not in token_modules and not name.startswith('_'))
+    return '---\n# %s\nrequires_ansible: ">=2.16.0"\n%s' % (HEADER, dump({'action_groups': {
+        'tokens': token_modules + others}}, 116))
+
+
 def outputs(root):
     profiles_module = load(root, 'plugins/module_utils/_profiles.py', 'vendor_tokens_profiles')
     profiles = profiles_module.PROFILES
@@ -306,6 +507,11 @@ def outputs(root):
     }
     for profile in profiles:
         files['extensions/awx/credential_type_%s.yml' % profile.name] = awx_credential_type(profile)
+    for module, served in modules_of(profiles).items():
+        files['plugins/modules/%s.py' % module] = module_documentation(module, served)
+        files['plugins/action/%s.py' % module] = action_plugin(module)
+        files['roles/login/tasks/%s.yml' % module] = login_tasks(module, served)
+    files['meta/runtime.yml'] = runtime(root, profiles)
     files['extensions/awx/credential_type_shared_cache.yml'] = awx_shared_cache_type(shared)
     with open(os.path.join(root, 'README.md'), encoding='utf-8') as handle:
         files['README.md'] = readme_settings(settings, readme_options(profiles, handle.read()))

@@ -136,7 +136,6 @@ def test_profile_rows_are_complete(profile):
         assert '{%s}' % profile.refresh.option in profile.refresh.body.values()
     assert profile.token_path and profile.expiry_path and profile.error_paths
     assert any(cred.secret for cred in profile.credentials)
-    assert profile.fact_name == '%s_token' % profile.name
     envs = [cred.env for cred in profile.credentials if cred.env]
     assert all(env.startswith(profile.name.upper()) for env in envs)
 
