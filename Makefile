@@ -97,7 +97,8 @@ integration: layout redis-server
 	bash tests/utils/integration.sh $(BIN) $(COLLECTION) $(CURDIR)/$(INTEGRATION_LOG) $(EMULATOR) $(EMULATOR_DIR) \
 	  $(REPORTS_DIR) $(TEST_PYTHON)
 	$(BIN)/python tests/utils/leak_check.py --emulator $(EMULATOR) --collection . --log $(INTEGRATION_LOG) --tree $(COLLECTION)/tests/output \
-	  --tree $(HOME)/.cache/vendor.tokens --tree $(HOME)/.ansible/tmp --issued $(EMULATOR_DIR)/issued-tokens.txt
+	  --tree $(HOME)/.cache/vendor.tokens --tree $(HOME)/.ansible/tmp --issued $(EMULATOR_DIR)/issued-tokens.txt \
+	  --results $(COLLECTION)/tests/output/junit
 
 # The newest ansible-core this machine installs, on its newest Python: units and every integration target.
 # The oldest ansible-core that meta/runtime.yml admits: units and the targets that cover each feature end to end.

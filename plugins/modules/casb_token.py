@@ -54,14 +54,14 @@ extends_documentation_fragment:
 EXAMPLES = r'''
 - name: Get a Fortinet FortiCASB token
   vendor.tokens.casb_token:
-    username: '{{ forticasb_username }}'
-    password: '{{ forticasb_password }}'
+    username: "{{ forticasb_username }}"
+    password: "{{ forticasb_password }}"
   register: forticasb
 
 - name: Call the Fortinet FortiCASB API with it
   ansible.builtin.uri:
-    url: '{{ forticasb.token.api_url }}/company'
-    headers: '{{ forticasb.token.headers | combine({''companyId'': ''1'', ''roleId'': ''1'', ''buId'': ''1''}) }}'
+    url: "{{ forticasb.token.api_url }}/company"
+    headers: "{{ forticasb.token.headers | combine({'companyId': '1', 'roleId': '1', 'buId': '1'}) }}"
   delegate_to: localhost
 '''
 

@@ -42,14 +42,14 @@ extends_documentation_fragment:
 EXAMPLES = r'''
 - name: Get a Keepz token
   vendor.tokens.keepz_token:
-    client_id: '{{ keepz_client_id }}'
-    client_secret: '{{ keepz_client_secret }}'
+    client_id: "{{ keepz_client_id }}"
+    client_secret: "{{ keepz_client_secret }}"
   register: keepz
 
 - name: Call the Keepz API with it
   ansible.builtin.uri:
-    url: '{{ keepz.token.api_url }}/api/integrator/balance'
-    headers: '{{ keepz.token.headers }}'
+    url: "{{ keepz.token.api_url }}/api/integrator/balance"
+    headers: "{{ keepz.token.headers }}"
   delegate_to: localhost
 '''
 

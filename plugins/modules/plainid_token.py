@@ -46,15 +46,15 @@ extends_documentation_fragment:
 EXAMPLES = r'''
 - name: Get a PlainID token
   vendor.tokens.plainid_token:
-    client_id: '{{ plainid_client_id }}'
-    client_secret: '{{ plainid_client_secret }}'
+    client_id: "{{ plainid_client_id }}"
+    client_secret: "{{ plainid_client_secret }}"
     region: ca1
   register: plainid
 
 - name: Call the PlainID API with it
   ansible.builtin.uri:
-    url: '{{ plainid.token.api_url }}/api/1.0/environments'
-    headers: '{{ plainid.token.headers }}'
+    url: "{{ plainid.token.api_url }}/api/1.0/environments"
+    headers: "{{ plainid.token.headers }}"
   delegate_to: localhost
 '''
 

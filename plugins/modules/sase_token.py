@@ -78,27 +78,27 @@ extends_documentation_fragment:
 EXAMPLES = r'''
 - name: Get a Palo Alto Networks Prisma SASE token
   vendor.tokens.sase_token:
-    client_id: '{{ paloalto_client_id }}'
-    client_secret: '{{ paloalto_client_secret }}'
-    tsg_id: '{{ paloalto_tsg_id }}'
+    client_id: "{{ paloalto_client_id }}"
+    client_secret: "{{ paloalto_client_secret }}"
+    tsg_id: "{{ paloalto_tsg_id }}"
   register: paloalto
 
 - name: Call the Palo Alto Networks Prisma SASE API with it
   ansible.builtin.uri:
-    url: '{{ paloalto.token.api_url }}/sse/config/v1/addresses?folder=Shared'
-    headers: '{{ paloalto.token.headers }}'
+    url: "{{ paloalto.token.api_url }}/sse/config/v1/addresses?folder=Shared"
+    headers: "{{ paloalto.token.headers }}"
   delegate_to: localhost
 
 - name: Get a Check Point Harmony SASE (Perimeter 81) token
   vendor.tokens.sase_token:
     provider: checkpoint
-    api_key: '{{ checkpoint_api_key }}'
+    api_key: "{{ checkpoint_api_key }}"
   register: checkpoint
 
 - name: Call the Check Point Harmony SASE (Perimeter 81) API with it
   ansible.builtin.uri:
-    url: '{{ checkpoint.token.api_url }}/v1/networks'
-    headers: '{{ checkpoint.token.headers }}'
+    url: "{{ checkpoint.token.api_url }}/v1/networks"
+    headers: "{{ checkpoint.token.headers }}"
   delegate_to: localhost
 '''
 

@@ -29,10 +29,16 @@ PER_VENDOR_URLS = (('auth_url', 'token endpoint, instead of the default'),
 
 
 class IndentedDumper(yaml.SafeDumper):
-    """Lists indented under their key, as yamllint and ansible-lint want them."""
+    """Lists indented under their key, as yamllint and ansible-lint want them; templates in double quotes."""
 
     def increase_indent(self, flow=False, indentless=False):
         return super(IndentedDumper, self).increase_indent(flow, False)
+
+    def represent_str(self, data):
+        return self.represent_scalar('tag:yaml.org,2002:str', data, style='"' if '{{' in data else None)
+
+
+IndentedDumper.add_representer(str, IndentedDumper.represent_str)
 
 
 def dump(data, width):
@@ -494,6 +500,37 @@ def runtime(root, profiles):
         'tokens': token_modules + others}}, 116))
 
 
+
+def emulator_token_task(profile, several):
+    """setup_emulator's task that gets this vendor's token with its module, the credentials the emulator publishes
+    and any of them, the shared settings or the auth URL replaced by the `case` the calling test gives (case.secret
+    replaces the secret of the vendor's main way to log in)."""
+    main = profile.logins[-1].credentials if profile.logins else [cred.name for cred in profile.setting_credentials()]
+    secret = [cred.name for cred in profile.credentials if cred.secret and cred.name in main][0]
+    args = {}
+    if several:
+        args['provider'] = profile.name
+    for cred in profile.credentials:
+        published = 'emulator_credentials.%s.%s' % (profile.name, cred.name)
+        if cred.name == secret:
+            args[cred.name] = '{{ case.secret | default(case.%s) | default(%s) }}' % (cred.name, published)
+        elif cred.name in main and (cred.required or profile.logins):
+            args[cred.name] = '{{ case.%s | default(%s) }}' % (cred.name, published)
+        else:
+            args[cred.name] = '{{ case.%s | default(omit) }}' % cred.name
+    args.update([
+        ('auth_url', '{{ case.auth_url | default(emulator_vendors.%s.auth_url) }}' % profile.name),
+        ('api_url', '{{ emulator_vendors.%s.api_url }}' % profile.name),
+        ('ca_path', '{{ case.ca_path | default(emulator.ca_path) }}'),
+        ('timeout', '{{ case.timeout | default(5) }}'),
+        ('retries', '{{ case.retries | default(3) }}'),
+        ('cache', '{{ case.cache | default(false) }}')])
+    task = {'name': 'Run vendor.tokens.%s for %s' % (profile.module, profile.title), 'vendor.tokens.%s' % profile.module: args,
+            'check_mode': '{{ case.check_mode | default(false) }}',
+            'ignore_errors': '{{ case.expect_failure | default(false) }}', 'register': 'result'}
+    return '---\n# %s\n# Tests include it with include_role tasks_from; it registers `result`.\n%s' % (HEADER, dump([task], 140))
+
+
 def outputs(root):
     profiles_module = load(root, 'plugins/module_utils/_profiles.py', 'vendor_tokens_profiles')
     profiles = profiles_module.PROFILES
@@ -508,6 +545,9 @@ def outputs(root):
     for profile in profiles:
         files['extensions/awx/credential_type_%s.yml' % profile.name] = awx_credential_type(profile)
     for module, served in modules_of(profiles).items():
+        for profile in served:
+            files['tests/integration/targets/setup_emulator/tasks/get_%s.yml' % profile.name] = emulator_token_task(
+                profile, len(served) > 1)
         files['plugins/modules/%s.py' % module] = module_documentation(module, served)
         files['plugins/action/%s.py' % module] = action_plugin(module)
         files['roles/login/tasks/%s.yml' % module] = login_tasks(module, served)

@@ -13,10 +13,11 @@ which of its credentials are secret from the collection's profile table.
 from __future__ import annotations
 
 import argparse
-import importlib.util
+import importlib
 import os
 import re
 import sys
+import types
 
 # The credentials the tests make up beside the emulator's: the wrong ones they try, and the fifty accounts of the
 # concurrency target. The tests build them at run time, so that their own source, which callbacks and error
@@ -54,9 +55,14 @@ def scan_log(path, secrets, issued, findings):
     return lines
 
 
-def scan_tree(root, secrets, issued, skipped, findings):
+def scan_tree(root, secrets, issued, skipped, findings, results=()):
+    """Search every file under root for the secrets and the issued tokens; files under a folder in results (result
+    callbacks' output, such as ansible-test's junit files, which hold registered results by design) for the secrets
+    only."""
     count = 0
     for folder, _dirs, files in os.walk(root):
+        real = os.path.realpath(folder)
+        tokens_here = () if any(real == path or real.startswith(path + os.sep) for path in results) else issued
         for name in files:
             path = os.path.join(folder, name)
             if os.path.realpath(path) in skipped or os.path.islink(path):
@@ -71,7 +77,7 @@ def scan_tree(root, secrets, issued, skipped, findings):
                 if secret.encode() in data:
                     findings.append('%s: a credential (%s...)' % (path, secret[:6]))
                     break
-            tokens = issued_in(data, issued)
+            tokens = issued_in(data, tokens_here)
             if tokens:
                 findings.append('%s: %d issued token(s)' % (path, tokens))
     return count
@@ -94,10 +100,13 @@ def issued_tokens(paths, findings):
 def emulator_secrets(emulator, collection):
     """The secret values of every credential the emulator accepts (from its vendor files), secret as the
     collection's profile table says."""
-    spec = importlib.util.spec_from_file_location('vendor_tokens_profiles',
-                                                  os.path.join(collection, 'plugins', 'module_utils', '_profiles.py'))
-    profiles = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(profiles)
+    # The table's imports of the collection resolve to this folder, which need not lie under ansible_collections/.
+    for package, path in (('ansible_collections', []), ('ansible_collections.vendor', []),
+                          ('ansible_collections.vendor.tokens', [os.path.abspath(collection)])):
+        if package not in sys.modules:
+            sys.modules[package] = types.ModuleType(package)
+            sys.modules[package].__path__ = path
+    profiles = importlib.import_module('ansible_collections.vendor.tokens.plugins.module_utils._profiles')
     sys.path.insert(0, os.path.dirname(os.path.abspath(emulator)))
     from vendor_emulator.vendors import VENDORS  # pylint: disable=import-outside-toplevel,import-error
     values = []
@@ -115,6 +124,9 @@ def main():
     parser.add_argument('--collection', required=True, help="the collection's folder")
     parser.add_argument('--issued', action='append', default=[],
                         help="the emulator's issued-tokens file: every token in it is searched for (the file itself is not)")
+    parser.add_argument('--results', action='append', default=[],
+                        help="a folder of a result callback's output (ansible-test's junit files): searched for the "
+                             "credentials only, since it holds the registered results the tests print on purpose")
     args = parser.parse_args()
     secrets = emulator_secrets(args.emulator, args.collection) + TEST_SECRETS
     findings = []
@@ -122,7 +134,8 @@ def main():
     lines = sum(scan_log(path, secrets, issued, findings) for path in args.log)
     trees = [path for path in args.tree if os.path.isdir(path)]
     skipped = set(os.path.realpath(path) for path in args.issued)
-    files = sum(scan_tree(path, secrets, issued, skipped, findings) for path in trees)
+    results = tuple(os.path.realpath(path) for path in args.results)
+    files = sum(scan_tree(path, secrets, issued, skipped, findings, results) for path in trees)
     if lines == 0:
         findings.append('nothing to search: the log is empty')
     for finding in findings[:50]:

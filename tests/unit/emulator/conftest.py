@@ -47,7 +47,7 @@ def call(address, method, path, body=None, headers=None):
 
 @pytest.fixture
 def serve():
-    """A function (server module, Emulator) -> (host, port) of a listener that is shut down after the test."""
+    """A function (handler module, Emulator) -> (host, port) of a listener that is shut down after the test."""
     servers = []
 
     def start(server_module, emulator):

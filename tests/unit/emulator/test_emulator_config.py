@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from vendor_emulator import admin, server
+from vendor_emulator import admin, handler, state
 
 MAX_SECONDS = 10 * 365 * 86400
 PLAINID = {'client_id': 'c2', 'client_secret': 's2'}
@@ -95,7 +95,7 @@ def test_an_invalid_config_is_refused_with(body, error):
 
 
 def test_every_vendor_starts_with_its_own_lifetime_and_one_credential():
-    config = server.Emulator().public_config()
+    config = state.Emulator().public_config()
     assert config['lifetime'] == {'checkpoint': 3600, 'forticasb': 3600, 'keepz': 3600, 'paloalto': 899, 'plainid': 86400}
     assert config['credential_counts'] == dict((vendor, 1) for vendor in config['lifetime'])
     assert (config['checkpoint_expiry_format'], config['refresh_lifetime']) == ('iso8601', 86400)
@@ -107,8 +107,8 @@ def _plainid_token(send, address, client_id, client_secret):
 
 
 def test_over_http_config_merges_lifetimes_and_adds_credentials_until_reset(serve, send):
-    emu = server.Emulator()
-    address = serve(server, emu)
+    emu = state.Emulator()
+    address = serve(handler, emu)
     assert _plainid_token(send, address, 'c2', 's2').status == 401
     answer = send(address, 'POST', '/_emulator/config', json.dumps({'lifetime': {'plainid': 42}, 'credentials': {'plainid': PLAINID}}))
     assert answer.status == 200
@@ -124,8 +124,8 @@ def test_over_http_config_merges_lifetimes_and_adds_credentials_until_reset(serv
 
 
 def test_over_http_a_refused_config_changes_nothing(serve, send):
-    emu = server.Emulator()
-    address = serve(server, emu)
+    emu = state.Emulator()
+    address = serve(handler, emu)
     before = emu.public_config()
     answer = send(address, 'POST', '/_emulator/config', json.dumps({'lifetime': {'paloalto': 5, 'acme': 1}}))
     assert (answer.status, answer.json()) == (400, {'message': 'unknown vendor in lifetime: acme'})

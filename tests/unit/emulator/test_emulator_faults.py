@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from vendor_emulator import faults, server
+from vendor_emulator import faults, handler, state
 from vendor_emulator.vendors import VENDORS
 from vendor_emulator.wire import Response
 
@@ -157,7 +157,7 @@ def test_truncated_sends_half_the_body_with_the_same_status_and_headers():
 
 
 def test_the_oldest_matching_fault_is_used_up_first():
-    emu = server.Emulator()
+    emu = state.Emulator()
     for body in ({'kind': 'drop', 'vendor': 'keepz', 'count': 2}, {'kind': 'html'}, {'kind': 'status', 'endpoint': 'api'}):
         emu.add_fault(faults.parse_fault(body))
     assert emu.take_fault('plainid', 'token')['kind'] == 'html'  # keepz's fault does not match plainid
@@ -170,8 +170,8 @@ def test_the_oldest_matching_fault_is_used_up_first():
 
 
 def test_over_http_a_405_uses_up_no_fault_and_an_error_answer_is_not_reshaped(serve, send):
-    emu = server.Emulator()
-    address = serve(server, emu)
+    emu = state.Emulator()
+    address = serve(handler, emu)
     queued = send(address, 'POST', '/_emulator/fault', json.dumps({'vendor': 'plainid', 'kind': 'status', 'status': 503}))
     assert queued.status == 200 and queued.json()['faults_pending'] == 1
     assert send(address, 'GET', '/api/1.0/api-key/token').status == 405
@@ -188,7 +188,7 @@ def test_over_http_a_405_uses_up_no_fault_and_an_error_answer_is_not_reshaped(se
 
 
 def test_over_http_a_bad_fault_is_a_400_with_the_message(serve, send):
-    address = serve(server, server.Emulator())
+    address = serve(handler, state.Emulator())
     answer = send(address, 'POST', '/_emulator/fault', json.dumps({'kind': 'expiry'}))
     assert (answer.status, answer.json()) == (400, {'message': 'fault kind expiry needs a value'})
     assert send(address, 'POST', '/_emulator/fault', b'not json').json() == {'message': 'fault must be a JSON object'}

@@ -12,7 +12,7 @@ import json
 import os
 import stat
 
-from vendor_emulator import server
+from vendor_emulator import daemon, state
 
 LEAK_CHECK = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'utils', 'leak_check.py')
 
@@ -25,8 +25,8 @@ def leak_check():
 
 
 def issuing(tmp_path):
-    emu = server.Emulator()
-    emu.issued_path = str(tmp_path / server.ISSUED_FILE)
+    emu = state.Emulator()
+    emu.issued_path = str(tmp_path / daemon.ISSUED_FILE)
     return emu
 
 
@@ -47,7 +47,7 @@ def test_the_leak_check_finds_issued_tokens_in_files_and_in_error_lines_only(tmp
     checker = leak_check()
     emu = issuing(tmp_path)
     token, refresh = emu.issue('paloalto', 'sa')[0], emu.new_refresh_token('user@x')
-    other = server.Emulator().issue('paloalto', 'sa')[0]  # signed, but not by the run searched
+    other = state.Emulator().issue('paloalto', 'sa')[0]  # signed, but not by the run searched
     tree = tmp_path / 'tree'
     (tree / 'facts').mkdir(parents=True)
     (tree / 'facts' / 's1_localhost').write_text(json.dumps({'__payload__': json.dumps({'t': {'access_token': token}})}))

@@ -13,7 +13,7 @@ import time
 
 import pytest
 
-from vendor_emulator import faults, server
+from vendor_emulator import faults, handler, state
 from vendor_emulator.vendors import VENDORS
 
 FORM = {'Content-Type': 'application/x-www-form-urlencoded'}
@@ -46,20 +46,20 @@ def test_an_outage_covers_the_token_and_refresh_endpoints_for_its_time():
 
 
 def test_a_timed_fault_serves_every_request_until_its_time_is_over(monkeypatch):
-    emu = server.Emulator()
+    emu = state.Emulator()
     emu.add_fault(faults.parse_fault({'vendor': 'paloalto', 'kind': 'status', 'for_seconds': 10}))
     for _request in range(50):
         assert emu.take_fault('paloalto', 'token')['status'] == 503
     assert emu.take_fault('keepz', 'token') is None
     later = time.time() + 11
-    monkeypatch.setattr(server.time, 'time', lambda: later)
+    monkeypatch.setattr(state.time, 'time', lambda: later)
     assert emu.take_fault('paloalto', 'token') is None
     assert emu.stats()['faults_pending'] == 0
 
 
 def test_the_api_accepts_issued_tokens_during_an_outage_and_healing_ends_it(serve, send):
-    emu = server.Emulator()
-    address = serve(server, emu)
+    emu = state.Emulator()
+    address = serve(handler, emu)
     issued = send(address, 'POST', '/oauth2/access_token', PA_FORM, FORM).json()['access_token']
     outage = send(address, 'POST', '/_emulator/auth_outage', json.dumps({'vendor': 'paloalto', 'kind': '503', 'seconds': 60,
                                                                          'retry_after': 4}))
@@ -76,8 +76,8 @@ def test_the_api_accepts_issued_tokens_during_an_outage_and_healing_ends_it(serv
 
 
 def test_forticasb_issues_tokens_for_an_api_credential_sent_as_is(serve, send):
-    emu = server.Emulator()
-    address = serve(server, emu)
+    emu = state.Emulator()
+    address = serve(handler, emu)
     credential = VENDORS['forticasb']['api_credentials'][0]
     path = '/api/v1/auth/credentials/token/'
     answer = send(address, 'POST', path, 'grant_type=client_credentials', dict(FORM, Authorization='Basic ' + credential))

@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import pytest
 
-from vendor_emulator import admin, server
+from vendor_emulator import admin, handler, state
 from vendor_emulator.vendors import VENDORS
 from vendor_emulator.vendors import _scm as scm
 
@@ -46,8 +46,8 @@ class Tenant:
     """An emulator served over loopback HTTP, with a bearer token for its Palo Alto API."""
 
     def __init__(self, serve, send):
-        self.emu = server.Emulator()
-        self.address = serve(server, self.emu)
+        self.emu = state.Emulator()
+        self.address = serve(handler, self.emu)
         self.send = send
         self.headers = {'Authorization': 'Bearer ' + self.emu.issue('paloalto', 'tests')[0], 'Content-Type': 'application/json'}
 

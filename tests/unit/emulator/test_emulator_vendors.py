@@ -65,7 +65,7 @@ def scratch(tmp_path_factory):
     _copy_package(parent, SCRATCH_NAME)
     sys.path.insert(0, parent)
     try:
-        yield importlib.import_module(SCRATCH_NAME + '.server')
+        yield importlib.import_module(SCRATCH_NAME + '.daemon')
     finally:
         sys.path.remove(parent)
         for module in [module for module in sys.modules if module == SCRATCH_NAME or module.startswith(SCRATCH_NAME + '.')]:

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright (c) 2026 vendor.tokens contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The files `make generate` writes from the profile table are current in the tree (test_new_vendor.py shows that
+"""The files `make generate` writes from the profile table are current in the tree (the new_vendor integration target shows that
 they, and every other surface, follow a new row)."""
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ FILES_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', 
 if FILES_DIR not in sys.path:
     sys.path.insert(0, FILES_DIR)
 
-from vendor_emulator import faults, server  # noqa: E402  pylint: disable=wrong-import-position
+from vendor_emulator import faults, handler, state  # noqa: E402  pylint: disable=wrong-import-position
 from vendor_emulator.vendors import VENDORS  # noqa: E402  pylint: disable=wrong-import-position
 
 LIFETIME, MIN_TTL, WINDOW = 40, 5, 30
@@ -53,9 +53,9 @@ class Clock(object):
 @pytest.fixture
 def emulator():
     """An Emulator on loopback plain HTTP, with Palo Alto tokens that live LIFETIME seconds."""
-    emu = server.Emulator()
+    emu = state.Emulator()
     emu.apply_config({'lifetime': {'paloalto': LIFETIME, 'forticasb': LIFETIME}}, {})
-    listener = server.EmulatorServer(('127.0.0.1', 0), emu)
+    listener = handler.EmulatorServer(('127.0.0.1', 0), emu)
     threading.Thread(target=listener.serve_forever, kwargs={'poll_interval': 0.05}, daemon=True).start()
     emu.base = 'http://127.0.0.1:%d' % listener.server_address[1]
     yield emu
@@ -66,7 +66,7 @@ def emulator():
 @pytest.fixture
 def clock(monkeypatch):
     moved = Clock()
-    for module in (_recall, _engine, _http, server, faults):
+    for module in (_recall, _engine, _http, state, handler, faults):
         monkeypatch.setattr(module, 'time', moved)
     return moved
 

@@ -5,6 +5,16 @@
 """Loopback HTTPS emulator of the vendors' token endpoints and of a few of their APIs, for the vendor.tokens tests
 and demo. Standard library plus ``cryptography`` only.
 
+Layout
+======
+
+``state.py`` (class Emulator: counters, issued and refresh tokens, revocations, the fault queue, the config),
+``handler.py`` (the routes, the HTTP request handler and the listeners: how a request becomes a vendor handler call
+and a Response) and ``daemon.py`` (arguments, start, detach, stop by pid, the state and vars files, idle exit;
+``__main__.py`` runs its ``main``). Imports go one way, daemon -> handler -> state; below them ``vendors/`` (one
+module per vendor), ``admin.py`` (the admin API), ``faults.py``, ``pki.py`` (the CA and certificates) and ``wire.py``
+(requests, responses, JWTs, the log) import none of the three.
+
 Running it
 ==========
 

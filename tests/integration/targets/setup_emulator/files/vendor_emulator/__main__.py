@@ -14,6 +14,6 @@ if not __package__:
     # Run as a folder: make it importable as the package it is.
     sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from vendor_emulator.server import main  # noqa: E402  pylint: disable=wrong-import-position
+from vendor_emulator.daemon import main  # noqa: E402  pylint: disable=wrong-import-position
 
 sys.exit(main())
