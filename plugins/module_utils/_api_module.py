@@ -28,7 +28,6 @@ DEFAULT_PARALLEL = 4
 
 def _shared_spec():
     spec = common_argument_spec()
-    spec.pop('fact_name', None)  # nothing is set as a fact
     spec['max_wait'] = dict(type='int', default=60)
     return spec
 

@@ -8,7 +8,6 @@ The action plugins (plugins/action/) run this on the controller; the remote modu
 
 from __future__ import annotations
 
-import re
 from importlib.util import find_spec
 
 from ansible.module_utils.basic import AnsibleModule, env_fallback, missing_required_lib
@@ -21,7 +20,6 @@ from ansible_collections.vendor.tokens.plugins.module_utils._settings import SET
 
 # Looked up, not imported: a cache hit needs neither.
 REQUIRED_LIBRARIES = ('requests', 'jmespath')
-_VARIABLE_NAME = re.compile(r'^[A-Za-z_][A-Za-z0-9_]*$')
 
 
 def common_argument_spec():
