@@ -178,7 +178,9 @@ class ApiClient(object):
         true (a hit is cheap; a long wait asks before each look, so another process's renewal is picked up)."""
         with self._lock:
             record = self._record
-            if ask or record is None or record.get('expires_at_epoch', 0) - self._clock() < self.min_ttl:
+            # A token issued for less than min_ttl is asked again at half its life, not at every call.
+            threshold = min(self.min_ttl, int(record.get('expires_in', 0)) // 2) if record else 0
+            if ask or record is None or record.get('expires_at_epoch', 0) - self._clock() < threshold:
                 self._record = record = self._source(None)
             return record
 

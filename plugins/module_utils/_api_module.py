@@ -10,6 +10,7 @@ module for ansible-test.
 from __future__ import annotations
 
 from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.parsing.convert_bool import boolean
 
 from ansible_collections.vendor.tokens.plugins.module_utils._api import READS, ApiClient, ApiError
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
@@ -61,11 +62,12 @@ def sase_objects_argument_spec():
     spec.update(credential_argument_spec([profile]))
     spec.update(
         vendor=dict(type='str', default=profile.name, choices=[profile.name] + list(profile.aliases)),
-        objects=dict(type='raw', required=True),
+        objects=dict(type='raw', default={}),
         folder=dict(type='str'),
         parallel=dict(type='int', default=DEFAULT_PARALLEL),
         api_family=dict(type='str', choices=list(FAMILIES)),
-        push=dict(type='bool', default=False),
+        push=dict(type='raw', default=False),
+        push_folders=dict(type='list', elements='str', default=[]),
         push_timeout=dict(type='int', default=1800),
         push_poll=dict(type='int', default=10),
         push_description=dict(type='str'),
@@ -160,14 +162,23 @@ def sase_objects_result(params, check_mode=False, diff=False, warn=None, session
         return dict(failed=True, option='parallel', msg='parallel is %d; give 1 to 16 writes in flight' % params['parallel'])
     if params['push_timeout'] < 1 or params['push_poll'] < 0:
         return dict(failed=True, option='push_timeout', msg='push_timeout must be at least 1 s and push_poll at least 0 s')
+    push = params['push']
+    if str(push).lower() == 'always':
+        push = 'always'
+    else:
+        try:
+            push = boolean(push, strict=True)
+        except TypeError:
+            return dict(failed=True, option='push', msg="push is %r; give true, false or always" % (push,))
     client = client_for(profile, params, warn, session=session)
     try:
         family = family_for(client.api_url, params.get('api_family'))
         api = profile.api
         return _sase_objects.run(client, params['objects'], family, (api.paging, api.list_field, api.page_size),
                                  folder=params.get('folder'), parallel=params['parallel'], check_mode=check_mode,
-                                 diff=diff, push_folders=params['push'], push_timeout=params['push_timeout'],
-                                 push_poll=params['push_poll'], push_description=params.get('push_description'))
+                                 diff=diff, push_touched=push, push_timeout=params['push_timeout'],
+                                 push_poll=params['push_poll'], push_description=params.get('push_description'),
+                                 push_folders=params['push_folders'])
     except TokenError as exc:
         partial = getattr(exc, 'partial', None) or {}
         partial.pop('changed', None)

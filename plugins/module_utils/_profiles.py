@@ -81,7 +81,7 @@ class Login(object):
 
 
 class ApiStyle(object):
-    """What the vendor.tokens.api role needs to know of a vendor's API, where it is known.
+    """What the API modules (api_request, sase_objects) need to know of a vendor's API, where it is known.
 
     headers: headers every API call needs beside the token (their values are the user's); paging: 'offset'
     (offset and limit query parameters, until a short page) or None (not known: ask for pages yourself);

@@ -492,8 +492,10 @@ class Planner(object):
             diffs.append({'before_header': header, 'after_header': header, 'before': before, 'after': after})
         return diffs
 
-    def touched_folders(self):
-        return sorted(set(item.container for item in self.desired if item.action and item.ctype == 'folder'))
+    def touched_folders(self, every=False):
+        """The folders written to, or with every the folders of every object given."""
+        return sorted(set(item.container for item in self.desired
+                          if (every or item.action) and item.ctype == 'folder'))
 
 
 def _names(value):
@@ -554,10 +556,12 @@ def push(client, family, folders, timeout, poll, description='Pushed by vendor.t
                              url=client.url('%s/%s' % (paths['jobs'], job_id)), option='push_timeout')
 
 
-def run(client, objects, family, paging, folder=None, parallel=4, check_mode=False, diff=False, push_folders=False,
-        push_timeout=1800, push_poll=10, push_description=None):
+def run(client, objects, family, paging, folder=None, parallel=4, check_mode=False, diff=False, push_touched=False,
+        push_timeout=1800, push_poll=10, push_description=None, push_folders=()):
     """The whole task: a result dict {changed, objects, counts, requests[, diff][, push]}; raises TokenError (a
-    PlanError before any write, an ApiError naming the request) with .partial set to the results so far."""
+    PlanError before any write, an ApiError naming the request) with .partial set to the results so far.
+    push_touched: push the folders written to (with 'always', the folders of every object given, changed or not, as
+    after a run whose push failed); push_folders: push these too, changed or not."""
     desired = desired_objects(objects, folder)
     planner = Planner(client, desired, family, paging, parallel, check_mode, diff)
     planner.read()
@@ -566,8 +570,9 @@ def run(client, objects, family, paging, folder=None, parallel=4, check_mode=Fal
     try:
         if not check_mode:
             planner.write()
-        folders = planner.touched_folders()
-        if push_folders and folders:
+        folders = planner.touched_folders(every=push_touched == 'always') if push_touched else []
+        folders += [name for name in push_folders if name not in folders]
+        if folders:
             if check_mode:
                 result['push'] = {'folders': folders, 'sent': False}
             else:
@@ -584,8 +589,18 @@ def _summary(planner, client, result):
     counts = dict((action, 0) for action in ('created', 'updated', 'deleted', 'unchanged'))
     for one in objects:
         counts[one['action']] += 1
+    verb = 'would be ' if planner.check_mode else ''
+    summary = ['%screated %d, %supdated %d, %sdeleted %d, unchanged %d' % (
+        verb, counts['created'], verb, counts['updated'], verb, counts['deleted'], counts['unchanged'])]
+    summary += ['%s%s %s %s/%s' % (verb, one['action'], one['kind'], one['container'], one['name'])
+                for one in objects if one['action'] != 'unchanged']
+    push = result.get('push')
+    if push:
+        summary.append(('pushed %s: job %s %s' % (', '.join(push['folders']), push.get('job_id'),
+                                                   (push.get('job') or {}).get('result_str', '')))
+                       if push.get('sent') else 'would push %s' % ', '.join(push['folders']))
     result.update(changed=any(one['action'] != 'unchanged' for one in objects), objects=objects, counts=counts,
-                  requests=dict(getattr(client, 'counts', {})))
+                  requests=dict(getattr(client, 'counts', {})), summary=summary)
     if planner.diff:
         result['diff'] = planner.diffs()
     return result

@@ -83,10 +83,19 @@ options:
     choices: [sse, strata]
   push:
     description:
-      - After the writes, push the candidate configuration of the folders written to, once, and wait for the push
-        job and its child jobs. A failed job fails the task with its summary. Nothing is pushed when nothing changed.
-    type: bool
+      - V(true) pushes the candidate configuration of the folders written to, once, after the writes, and waits for
+        the push job and its child jobs; nothing is pushed when nothing changed. V(always) pushes the folders of every
+        object given, changed or not (after a run whose push failed). A failed job fails the task with its summary.
+    type: raw
     default: false
+  push_folders:
+    description:
+      - Folders to push whether or not this task changed them, for example after a run whose push failed; with
+        O(push=true), the folders written to are pushed with them, in one push.
+      - With no O(objects), the task only pushes these.
+    type: list
+    elements: str
+    default: []
   push_timeout:
     description:
       - Seconds to wait for the push job and its children; the token is renewed while waiting.
@@ -200,6 +209,12 @@ EXAMPLES = r'''
 '''
 
 RETURN = r'''
+summary:
+  description: What was done (or would be, in check mode) in words, for a report; the counts, one line per object written, the push.
+  returned: always
+  type: list
+  elements: str
+  sample: ["created 1, updated 0, deleted 0, unchanged 12", created addresses Shared/web-frontend, "pushed Shared: job 187 OK"]
 objects:
   description: One entry per object given, in the order given.
   returned: always
@@ -253,7 +268,7 @@ requests:
   type: dict
   sample: {reads: 2, writes: 4, renewals: 0, retries: 0}
 push:
-  description: The push, when O(push=true) and a folder changed.
+  description: The push, when O(push=true) and a folder changed, or O(push_folders) named one.
   returned: when pushed, or in check mode when a push would be made
   type: dict
   contains:

@@ -160,12 +160,21 @@ def test_check_mode_reads_and_plans_but_never_writes():
     scm = FakeScm()
     scm.add('addresses', 'old', ip_netmask='10.0.0.9/32')
     result = run(scm, {'addresses': [{'name': 'new', 'ip_netmask': '10.0.0.1/32'}, {'name': 'old', 'state': 'absent'}]},
-                 check_mode=True, diff=True, push_folders=True)
+                 check_mode=True, diff=True, push_touched=True)
     assert scm.writes() == []
     assert [one['action'] for one in result['objects']] == ['created', 'deleted'] and result['changed']
     assert all(one['sent'] is False for one in result['objects'])
     assert result['push'] == {'folders': ['Shared'], 'sent': False}
     assert [diff['after'] for diff in result['diff']] == [{'ip_netmask': '10.0.0.1/32', 'name': 'new', 'folder': 'Shared'}, {}]
+
+
+def test_folders_named_are_pushed_changed_or_not_with_the_ones_written_to():
+    scm = FakeScm()
+    scm.add('addresses', 'same', ip_netmask='10.0.0.9/32')
+    result = run(scm, {'addresses': [{'name': 'same', 'ip_netmask': '10.0.0.9/32'}]}, check_mode=True,
+                 push_touched=True, push_folders=['Branch', 'Shared'])
+    assert result['push'] == {'folders': ['Branch', 'Shared'], 'sent': False} and not result['changed']
+    assert run(scm, {}, check_mode=True, push_touched=True).get('push') is None  # nothing written, nothing named
 
 
 @pytest.mark.parametrize('objects, expected', [
