@@ -44,9 +44,12 @@ EXAMPLES = r"""
     url: https://api.sase.paloaltonetworks.com/sse/config/v1/addresses?folder=Shared
     headers: "{{ lookup('vendor.tokens.token', 'paloalto', output='headers') }}"
 
-- name: Credentials as keywords
-  ansible.builtin.debug:
-    msg: "{{ lookup('vendor.tokens.token', 'plainid', client_id=plainid_id, client_secret=plainid_secret, region='eu1', output='header') }}"
+- name: Credentials as keywords (no_log, since uri would print the Authorization header at -vvv)
+  ansible.builtin.uri:
+    url: https://api.eu1.plainid.io/api/1.0/environments
+    headers:
+      Authorization: "{{ lookup('vendor.tokens.token', 'plainid', client_id=plainid_id, client_secret=plainid_secret, region='eu1', output='header') }}"
+  no_log: true
 
 - name: Two vendors at once, credentials from variables such as vendor_tokens_checkpoint_api_key
   ansible.builtin.set_fact:

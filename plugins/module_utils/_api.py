@@ -254,7 +254,7 @@ class ApiClient(object):
                     self.counts['retries'] += 1
                     self._sleep(wait)
                     continue
-                raise ApiError(exc.text + (' after %d retries' % attempt if attempt else ''), method=method, url=url,
+                raise ApiError(exc.text + (' after %s' % _http.times(attempt) if attempt else ''), method=method, url=url,
                                vendor=self.vendor)
             self.counts['reads' if method in READS else 'writes'] += 1
             status = response.status_code
@@ -267,8 +267,8 @@ class ApiClient(object):
                 header = response.headers.get('Retry-After')
                 asked = _http._retry_after_seconds(header) if header else None
                 if attempt >= self.retries:
-                    raise self.error(method, url, answer, note=' after %d retries (the budget: retries %d)'
-                                     % (attempt, self.retries))
+                    raise self.error(method, url, answer, note=' after %s (the budget: retries %d)'
+                                     % (_http.times(attempt), self.retries))
                 wait = asked if asked is not None else self._backoff(attempt)
                 if waited + wait > self.max_wait:
                     raise self.error(method, url, answer, note=', and asked to retry after %d s, beyond max_wait %d s%s'

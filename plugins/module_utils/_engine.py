@@ -33,6 +33,8 @@ from ansible_collections.vendor.tokens.plugins.module_utils._shared_cache import
 from ansible_collections.vendor.tokens.plugins.module_utils._token import JMESPATH_IMPORT_ERROR, record_from_response
 
 REFUSED_STATUSES = (400, 401, 403)
+# At most how long after it the tasks that waited on a credential's lock fail with the transient failure met meanwhile.
+SHARED_FAILURE = 10
 # After a failed renewal in the advisory window, the next attempt waits a sixth of the window, within these bounds,
 # plus up to a quarter more at random, so that controllers without a shared cache spread their attempts.
 BACKOFF_SHARE = 1.0 / 6
@@ -111,6 +113,7 @@ def _cached_or_fetched(request, cache, key, warn, known=None):
         record = _renew_in_advance(request, cache, key, warn)
         if record:
             return record
+    waiting_since = time.time()
     with cache.lock(key):
         entry = cache.read(key, request.key_material)
         record = fresh(entry, in_advisory=True)  # another process may have fetched while this one waited
@@ -118,11 +121,13 @@ def _cached_or_fetched(request, cache, key, warn, known=None):
             return record
         if not opts['force']:
             _raise_remembered_refusal(request, entry)
+            _raise_shared_failure(request, entry, waiting_since)
         refresh_token = _given_refresh_token(request) or (entry or {}).get('refresh_token')
         try:
             record = fetch(request, warn, refresh_token)
         except Exception as exc:
             _remember_refusal(request, cache, key, exc)
+            _share_failure(request, cache, key, entry, exc)
             raise
         return _store(request, cache, key, record, refresh_token, warn)
 
@@ -226,6 +231,35 @@ def _remember_refusal(request, cache, key, exc):
         'at': time.time(), 'status': exc.status, 'url': exc.url, 'message': scrub(exc.message, request.secrets),
         'vendor_message': scrub(exc.vendor_message, request.secrets) if exc.vendor_message else None,
         'shape': _request_shape(request)}}, ttl=request.options['refusal_ttl'])
+
+
+def _share_failure(request, cache, key, entry, exc):
+    """A transient failure (timeout, 429, 5xx, an unreadable answer) met after every retry is kept in the entry, so
+    that the tasks that were waiting on the lock meanwhile fail with it at once, instead of each making a round of
+    retries in turn. A task that comes later asks again: a transient failure is never remembered for it."""
+    if not isinstance(exc, TokenError) or exc.status in REFUSED_STATUSES:
+        return
+    now = time.time()
+    failed = {'at': now, 'status': exc.status, 'url': exc.url, 'message': scrub(str(exc.message), request.secrets),
+              'vendor_message': scrub(exc.vendor_message, request.secrets) if exc.vendor_message else None,
+              'shape': _request_shape(request)}
+    record = (entry or {}).get('record') or {}
+    ttl = max(record.get('expires_at_epoch', 0) - now, SHARED_FAILURE)
+    cache.write(key, request.key_material, dict(entry or {}, failed=failed), ttl=ttl)
+
+
+def _raise_shared_failure(request, entry, waiting_since):
+    """Fail with the transient failure another task met while this one waited for the lock (see _share_failure)."""
+    failed = (entry or {}).get('failed')
+    try:
+        at, message = float(failed['at']), str(failed['message'])
+    except (KeyError, TypeError, ValueError):
+        return
+    if at < waiting_since or time.time() - at >= SHARED_FAILURE or failed.get('shape') != _request_shape(request):
+        return
+    raise TokenError('%s (met by another task with this credential while this one waited, after its retries; the next '
+                     'task asks again)' % message, vendor=request.profile.name, url=failed.get('url') or request.url,
+                     status=failed.get('status'), vendor_message=failed.get('vendor_message'))
 
 
 def _request_shape(request):

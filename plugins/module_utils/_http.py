@@ -151,21 +151,21 @@ def post(url, vendor, data=None, json_body=None, auth=None, validate_certs=True,
     except requests.exceptions.ProxyError as exc:
         if asks_proxy_credentials(exc):
             raise proxy_wants_credentials()
-        raise fail('the proxy failed after %d retries (%s)' % (retries, _proxy_reason(exc)))
+        raise fail('the proxy failed after %s (%s)' % (times(retries), _proxy_reason(exc)))
     except requests.exceptions.ConnectTimeout:
-        raise fail('could not connect within %s s (after %d retries)' % (timeout, retries))
+        raise fail('could not connect within %s s (after %s)' % (timeout, times(retries)))
     except requests.exceptions.ReadTimeout:
-        raise fail('no answer within %s s (after %d retries); raise timeout if the service is slow' % (timeout, retries))
+        raise fail('no answer within %s s (after %s); raise timeout if the service is slow' % (timeout, times(retries)))
     except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
         raise fail('the answer was cut off: the connection broke while it was being read (%s)' % _reason(exc))
     except requests.exceptions.ConnectionError as exc:
         # Retries exhausted on timeouts arrive as a ConnectionError wrapping urllib3's timeout.
         cause = _innermost(exc)
         if isinstance(cause, ReadTimeoutError):
-            raise fail('no answer within %s s (after %d retries); raise timeout if the service is slow' % (timeout, retries))
+            raise fail('no answer within %s s (after %s); raise timeout if the service is slow' % (timeout, times(retries)))
         if isinstance(cause, ConnectTimeoutError) and not isinstance(cause, NewConnectionError):
-            raise fail('could not connect within %s s (after %d retries)' % (timeout, retries))
-        raise fail('the connection failed after %d retries (%s)' % (retries, _reason(exc)))
+            raise fail('could not connect within %s s (after %s)' % (timeout, times(retries)))
+        raise fail('the connection failed after %s (%s)' % (times(retries), _reason(exc)))
     except requests.exceptions.RequestException as exc:
         raise fail('the request failed (%s: %s)' % (type(exc).__name__, _reason(exc)))
     except UnicodeError as exc:
@@ -180,6 +180,11 @@ def post(url, vendor, data=None, json_body=None, auth=None, validate_certs=True,
     retry_after = response.headers.get('Retry-After')
     return Answer(response.status_code, text, response.headers.get('Content-Type', ''), received_at,
                   response.headers.get('Location'), _retry_after_seconds(retry_after) if retry_after else None)
+
+
+def times(retries):
+    """'1 retry', '3 retries': for messages."""
+    return '1 retry' if retries == 1 else '%d retries' % retries
 
 
 def ca_bundle(ca_path):

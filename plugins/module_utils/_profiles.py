@@ -64,7 +64,8 @@ class Login(object):
     refused), and every credential of the chosen way is then required (in the table they are required=False).
 
     name: names the way in messages, the cache key and the sealing material; credentials: the option names it takes;
-    auth_url, body, client_auth: as the row's, None meaning the row's; headers: header templates over the options,
+    auth_url: a reference relative to the row's auth URL (the default, or the auth_url option), None meaning the
+    same; body, client_auth: as the row's, None meaning the row's; headers: header templates over the options,
     sent as they are (such as a credential the vendor wants as the Authorization header); refresh_url: where its
     refresh grant goes, a reference relative to its auth URL (None: the row's Refresh.url_suffix).
     """
@@ -236,7 +237,7 @@ PROFILES = (
         ),
         # Either way answers alike, and both renew through the same refresh grant.
         logins=(
-            Login('credential', ('credential',), auth_url='https://www.forticasb.com/api/v1/auth/credentials/token/',
+            Login('credential', ('credential',), auth_url='credentials/token/',
                   body={'grant_type': 'client_credentials'}, headers={'Authorization': 'Basic {credential}'},
                   refresh_url='../../token/refresh'),
             Login('password', ('username', 'password')),
@@ -255,7 +256,8 @@ PROFILES = (
                'C(https://www.forticasb.com/api/v1/auth/credentials/token/) with the header C(Authorization: Basic '
                '<credential>), the credential sent as generated. With O(username) and O(password), the OAuth 2.0 '
                'password grant goes to C(https://www.forticasb.com/api/v1/auth/token). Both answer alike, and each has '
-               'its own cache entry.',
+               'its own cache entry. O(auth_url), when given, is the password grant\'s URL; the API credential\'s is '
+               'C(credentials/token/) beside it.',
                'The expiry comes as epoch milliseconds, often a float in scientific notation such as C(1.585002117836E12).',
                'With O(refresh_token) (or the one the cache keeps) the refresh endpoint C(/api/v1/auth/token/refresh) is '
                'asked first, and the login follows, with a warning, when it refuses the refresh token.',

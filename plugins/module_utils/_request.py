@@ -131,7 +131,9 @@ def build_request(profile, values, describe, warn=None):
             variables[cred.name] = value.rstrip('/')
             _check_url(profile, cred.name, variables[cred.name], opts['validate_certs'], warn)
 
-    url = opts['auth_url'] or _fill(profile, login and login.auth_url or profile.auth_url, variables, describe)
+    url = opts['auth_url'] or _fill(profile, profile.auth_url, variables, describe)
+    if login and login.auth_url:  # a reference relative to the row's auth URL, so that auth_url moves both ways
+        url = urljoin(url, _fill(profile, login.auth_url, variables, describe))
     _check_url(profile, 'auth_url', url, opts['validate_certs'], warn)
     if not opts['validate_certs'] and url.startswith('https://'):
         # The same text every time, so that Ansible shows it once per run however many tasks and forks fetch.

@@ -41,9 +41,9 @@ def key_material(profile, values):
 
 def default_cache_dir():
     """$VENDOR_TOKENS_CACHE_DIR, else $XDG_CACHE_HOME/vendor.tokens, else ~/.cache/vendor.tokens."""
-    if os.environ.get(ENV_CACHE_DIR):
+    if os.environ.get(ENV_CACHE_DIR, '').strip():  # blank means not set, as for every setting
         return os.environ[ENV_CACHE_DIR]
-    base = os.environ.get('XDG_CACHE_HOME') or os.path.join(os.path.expanduser('~'), '.cache')
+    base = os.environ.get('XDG_CACHE_HOME', '').strip() or os.path.join(os.path.expanduser('~'), '.cache')
     return os.path.join(base, 'vendor.tokens')
 
 
@@ -90,7 +90,7 @@ def unseal(sealed, key, material):
             return None
         salt, nonce, data = (base64.b64decode(sealed[name]) for name in ('salt', 'nonce', 'data'))
         entry = json.loads(aead(material, salt, key).decrypt(nonce, data, key.encode('ascii')).decode('utf-8'))
-        if isinstance(entry, dict) and (isinstance(entry.get('record'), dict) or isinstance(entry.get('refused'), dict)):
+        if isinstance(entry, dict) and any(isinstance(entry.get(name), dict) for name in ('record', 'refused', 'failed')):
             return entry
         return None
     except (ValueError, TypeError, KeyError, AttributeError, InvalidTag):

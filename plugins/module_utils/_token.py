@@ -214,13 +214,15 @@ def record_from_response(request, answer, url):
                          vendor=profile.name, url=url, status=answer.status)
     if answer.status != 200:
         vendor_text = vendor_error_text(profile, answer.text)
+        # Refused: the vendor said no (4xx); failed: it could not answer now (429, 5xx), which is tried again.
+        outcome = 'was refused' if 400 <= answer.status < 500 and answer.status != 429 else 'failed'
         if vendor_text is None:
             what = 'an empty answer' if not answer.text.strip() else 'no error text the vendor documents'
             hint = ' (check the credentials)' if answer.status in (401, 403) else ''
-            error = TokenError('the token request was refused with %s%s' % (what, hint),
+            error = TokenError('the token request %s with %s%s' % (outcome, what, hint),
                                vendor=profile.name, url=url, status=answer.status)
         else:
-            error = TokenError('the token request was refused', vendor=profile.name, url=url, status=answer.status,
+            error = TokenError('the token request %s' % outcome, vendor=profile.name, url=url, status=answer.status,
                                vendor_message=vendor_text)
         error.retry_after = getattr(answer, 'retry_after', None)  # the engine's back-off waits at least this long
         raise error

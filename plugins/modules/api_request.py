@@ -186,7 +186,7 @@ EXAMPLES = r'''
 - name: A FortiCASB call with the headers its API needs
   vendor.tokens.api_request:
     vendor: forticasb
-    path: /api/v1/alerts
+    path: /alerts
     headers:
       companyId: "1234"
       roleId: "5678"

@@ -17,7 +17,8 @@ description:
     in the console (O(credential)), C(grant_type=client_credentials) goes to C(https://www.forticasb.com/api/v1/auth/credentials/token/)
     with the header C(Authorization: Basic <credential>), the credential sent as generated. With O(username) and O(password),
     the OAuth 2.0 password grant goes to C(https://www.forticasb.com/api/v1/auth/token). Both answer alike, and each has
-    its own cache entry.'
+    its own cache entry. O(auth_url), when given, is the password grant''s URL; the API credential''s is C(credentials/token/)
+    beside it.'
   - The expiry comes as epoch milliseconds, often a float in scientific notation such as C(1.585002117836E12).
   - With O(refresh_token) (or the one the cache keeps) the refresh endpoint C(/api/v1/auth/token/refresh) is asked first,
     and the login follows, with a warning, when it refuses the refresh token.

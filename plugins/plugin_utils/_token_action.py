@@ -24,4 +24,8 @@ class TokenAction(ControllerAction):
         return find_profile(args.get('provider')) or module_profiles(self.MODULE)[0]
 
     def outcome(self, profile, params, task_vars, warn):
-        return token_result(self.MODULE, params, warn=warn)
+        result = token_result(self.MODULE, params, warn=warn)
+        if 'token' in result:
+            # The registered result keeps the token; what Ansible prints of it (-v, -vvv, callbacks) is censored.
+            result['_ansible_no_log'] = True
+        return result

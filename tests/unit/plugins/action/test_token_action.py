@@ -90,4 +90,5 @@ def test_environment_fallbacks_read_the_task_environment(monkeypatch, task_envir
         task_vars={})
     assert seen['client_secret'] == expected and seen['validate_certs'] is True and seen['provider'] == 'paloalto'
     assert result['warnings'] == ['a warning'] and result['changed'] is False
+    assert result['_ansible_no_log'] is True  # registered whole, printed censored
     assert os.environ['PALOALTO_CLIENT_SECRET'] == 'from-controller'  # the controller's environment is untouched

@@ -167,7 +167,7 @@ def test_a_connection_failure_is_one_line_naming_the_url_and_cause():
         api.request('GET', '/things')
     text = str(caught.value)
     assert text.startswith('GET https://api.test/things: ') and '\n' not in text and len(text) < 500
-    assert 'after 1 retries' in text
+    assert 'after 1 retry' in text
 
 
 def test_a_read_timeout_is_not_retried_for_a_post():

@@ -383,6 +383,40 @@ def test_transient_failures_and_a_zero_refusal_ttl_are_not_remembered(tmp_path, 
         assert refusing.calls == attempt + 1
 
 
+@pytest.mark.parametrize('status', [503, 429, None])
+def test_a_transient_failure_fails_the_tasks_that_waited_for_it_at_once(tmp_path, monkeypatch, status):
+    # Ten processes want a token at once and the vendor fails after every retry: one round of retries, not ten.
+    refusing = Refusing(status)
+    calls = multiprocessing.Value('i', 0)
+
+    def slow_failure(request, warn, refresh_token=None):
+        with calls.get_lock():
+            calls.value += 1
+        time.sleep(3)  # the others, started together, queue on the lock meanwhile
+        refusing(request, warn, refresh_token)
+    monkeypatch.setattr(_engine, 'fetch', slow_failure)
+
+    started = multiprocessing.Barrier(10)
+
+    def one(queue):
+        started.wait(30)
+        try:
+            get_token('paloalto', adapter(values(tmp_path)))
+            queue.put('served')
+        except TokenError as exc:
+            queue.put(str(exc))
+    queue = multiprocessing.Queue()
+    workers = [multiprocessing.Process(target=one, args=(queue,)) for _ in range(10)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(60)
+    answers = [queue.get(timeout=5) for _ in workers]
+    assert calls.value == 1
+    assert all('the vendor refused the credentials' in answer for answer in answers)
+    assert sum('while this one waited' in answer for answer in answers) == 9 and SECRET not in ''.join(answers)
+
+
 def test_missing_jmespath_is_named_before_any_request(tmp_path, monkeypatch):
     monkeypatch.setattr(_engine, 'JMESPATH_IMPORT_ERROR', ImportError("No module named 'jmespath'"))
     request = request_for(tmp_path)

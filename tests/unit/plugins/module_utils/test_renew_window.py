@@ -251,7 +251,7 @@ FC = VENDORS['forticasb']
 
 def test_forticasb_logs_in_with_an_api_credential_sent_as_is_and_refreshes(emulator, tmp_path, clock):
     values = {'credential': FC['api_credentials'][0] + '\n',  # as read from a vault file
-              'auth_url': emulator.base + '/api/v1/auth/credentials/token/', 'validate_certs': False,
+              'auth_url': emulator.base + '/api/v1/auth/token', 'validate_certs': False,
               'cache_dir': str(tmp_path / 'cache'), 'min_ttl': MIN_TTL, 'renew_window': 0, 'timeout': 5}
     first = get_token('forticasb', OptionAdapter.from_params(values))
     assert first['refresh_token'] and first['claims']['sub'].startswith('api-credential-')
