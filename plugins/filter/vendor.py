@@ -58,7 +58,8 @@ _value:
       sample: absolute
     api:
       description:
-        - How the vendor's API is called beyond the token (headers, paging, containers, push), where it is known; vendor.tokens.api_request and vendor.tokens.sase_objects use it.
+        - How the vendor's API is called beyond the token (headers, paging, containers, push), where it is known;
+          vendor.tokens.api_request and vendor.tokens.sase_objects use it.
         - C(headers), headers every call needs beside the token; C(paging), V(offset) or V(null) (not known);
           C(list_field), where a list answer holds its objects; C(page_size); C(container), the query parameter that
           names an object's container; C(id_field); C(push), the candidate push and jobs paths, or V(null).

@@ -596,9 +596,11 @@ def _summary(planner, client, result):
                 for one in objects if one['action'] != 'unchanged']
     push = result.get('push')
     if push:
-        summary.append(('pushed %s: job %s %s' % (', '.join(push['folders']), push.get('job_id'),
-                                                   (push.get('job') or {}).get('result_str', '')))
-                       if push.get('sent') else 'would push %s' % ', '.join(push['folders']))
+        if push.get('sent'):
+            job = push.get('job') or {}
+            summary.append('pushed %s: job %s %s' % (', '.join(push['folders']), push.get('job_id'), job.get('result_str', '')))
+        else:
+            summary.append('would push %s' % ', '.join(push['folders']))
     result.update(changed=any(one['action'] != 'unchanged' for one in objects), objects=objects, counts=counts,
                   requests=dict(getattr(client, 'counts', {})), summary=summary)
     if planner.diff:

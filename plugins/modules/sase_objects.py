@@ -61,8 +61,9 @@ options:
       - References are checked in the object's container; C(tag) names tags; a rule's C(source) and C(destination)
         may also be V(any), its C(service) V(any), V(application-default), V(service-http) or V(service-https).
         Objects a folder inherits (from C(Shared)) count when the API lists them with the folder's.
+      - None, with O(push_folders), to push only.
     type: raw
-    required: true
+    default: {}
   folder:
     description:
       - The folder of the objects that name no container.

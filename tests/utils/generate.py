@@ -307,7 +307,6 @@ def readme_options(profiles, readme):
     return readme[:start] + '\n'.join(rows) + readme[end:]
 
 
-
 LICENSE_HEADER = '''# -*- coding: utf-8 -*-
 # Copyright (c) 2026 vendor.tokens contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)'''
@@ -498,7 +497,6 @@ def runtime(root, profiles):
                     if name.endswith('.py') and name[:-3] not in token_modules and not name.startswith('_'))
     return '---\n# %s\nrequires_ansible: ">=2.16.0"\n%s' % (HEADER, dump({'action_groups': {
         'tokens': token_modules + others}}, 116))
-
 
 
 def emulator_token_task(profile, several):

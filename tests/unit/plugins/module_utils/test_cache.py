@@ -406,12 +406,12 @@ def test_a_transient_failure_fails_the_tasks_that_waited_for_it_at_once(tmp_path
         except TokenError as exc:
             queue.put(str(exc))
     queue = multiprocessing.Queue()
-    workers = [multiprocessing.Process(target=one, args=(queue,)) for _ in range(10)]
+    workers = [multiprocessing.Process(target=one, args=(queue,)) for worker in range(10)]
     for worker in workers:
         worker.start()
     for worker in workers:
         worker.join(60)
-    answers = [queue.get(timeout=5) for _ in workers]
+    answers = [queue.get(timeout=5) for worker in workers]
     assert calls.value == 1
     assert all('the vendor refused the credentials' in answer for answer in answers)
     assert sum('while this one waited' in answer for answer in answers) == 9 and SECRET not in ''.join(answers)
