@@ -113,7 +113,7 @@ matrix: layout
 	@echo "matrix: ansible-core $(CORE_NEWEST) on Python 3.12 and $(CORE_OLDEST) on Python 3.11 passed"
 
 bench: layout redis-server
-	$(BIN)/python tests/bench/bench.py --collections $(BUILD)
+	$(BIN)/python tests/bench/bench.py --collections $(BUILD) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) .venv-core-* $(BUILD)

@@ -12,6 +12,9 @@ ones it starts: never on a command line, in a task's arguments or environment, o
                                               each log; fail if a run failed or a log shows the password or the URL
   shared_cache.py flush PORT                  empty Redis
   shared_cache.py check STATE PORT            fail unless Redis holds only sealed entries, then save its dump
+  shared_cache.py keep STATE PORT WORK DEST   save what Redis holds if it holds sealed entries, then copy its dump
+                                              and each controller's file cache into DEST, for the leak check
+  shared_cache.py stop PID ...                kill each of these pids that is still a redis-server
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -52,6 +56,7 @@ def secret_forms():
 
 
 def start(work):
+    os.makedirs(os.path.join(work, 'tokens'), exist_ok=True)
     if not shutil.which('redis-server'):
         sys.exit('redis-server is not installed; make redis-server installs it')
     with socket.socket() as probe:
@@ -141,6 +146,36 @@ def check(state_path, port):
     print('Redis: %d sealed entries, each expiring' % len(keys))
 
 
+def keep(state_path, port, work, dest):
+    try:
+        check(state_path, port)
+    except (SystemExit, redis.RedisError) as error:
+        print('Redis not saved: %s' % error)  # after the wrong password it may hold nothing
+    os.makedirs(dest, exist_ok=True)
+    kept = []
+    if os.path.exists(os.path.join(work, 'dump.rdb')):
+        shutil.copy(os.path.join(work, 'dump.rdb'), dest)
+        kept.append('dump.rdb')
+    for name in sorted(os.listdir(work)):
+        cache = os.path.join(work, name, 'cache')
+        if name.startswith('controller-') and os.path.isdir(cache):
+            shutil.copytree(cache, os.path.join(dest, name + '-cache'), dirs_exist_ok=True)
+            kept.append(name + '-cache')
+    print('kept in %s: %s' % (dest, ', '.join(kept) or 'nothing'))
+
+
+def stop(pids):
+    for pid in pids:
+        try:
+            with open('/proc/%s/cmdline' % pid, 'rb') as handle:
+                if b'redis-server' not in handle.read():
+                    continue  # gone, and the pid given to another process
+            os.kill(int(pid), signal.SIGKILL)
+            print('stopped redis-server %s' % pid)
+        except (OSError, ValueError):
+            pass  # gone already (the test kills one itself)
+
+
 def main(argv):
     options = {}
     for flag, key in (('--min-ttl', 'min_ttl'), ('--redis-pid', 'redis_pid')):
@@ -160,6 +195,10 @@ def main(argv):
         redis.Redis.from_url(url(arguments[0])).flushall()
     elif command == 'check' and len(arguments) == 2:
         check(*arguments)
+    elif command == 'keep' and len(arguments) == 4:
+        keep(*arguments)
+    elif command == 'stop':
+        stop(arguments)
     else:
         sys.exit(__doc__)
 
