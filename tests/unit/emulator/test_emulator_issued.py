@@ -66,6 +66,20 @@ def test_the_leak_check_finds_issued_tokens_in_files_and_in_error_lines_only(tmp
     assert findings == ['%s:2: a token in an error or warning' % log]
 
 
+def test_the_leak_check_reads_the_output_of_a_playbook_a_target_runs(tmp_path):
+    # A target that runs a playbook prints its output as the stdout_lines of its task's result, one JSON string a line.
+    checker = leak_check()
+    emu = issuing(tmp_path)
+    token = emu.issue('paloalto', 'sa')[0]
+    issued = checker.issued_tokens([emu.issued_path], [])
+    lines = ['ok: [h] => {"token": {"access_token": "%s"}}' % token, 'fatal: [h]: FAILED! => {"msg": "x %s."}' % token]
+    log = tmp_path / 'vvv.log'
+    log.write_text('    "stdout_lines": [\n%s\n    ]\n' % ',\n'.join('        ' + json.dumps(line) for line in lines))
+    findings = []
+    assert checker.scan_log(str(log), (), issued, findings) == 4
+    assert findings == ['%s:3: a token in an error or warning' % log]
+
+
 def test_an_empty_record_is_a_finding(tmp_path):
     findings = []
     (tmp_path / 'issued-tokens.txt').write_text('')
