@@ -146,29 +146,17 @@ notes:
     controller only. The remote module path is not used.
   - Unknown options are refused with the closest valid name; environment fallbacks read the controller's
     environment under the task's C(environment) keyword. C(async) is refused.
-  - The record holds a live token; set C(no_log=true) on tasks that would print it.
+  - What Ansible prints of the result is censored, at any verbosity; the registered result holds the live token, so
+    set C(no_log=true) on the tasks that would print it (M(ansible.builtin.uri) prints its headers at C(-vvv)).
 requirements:
-  - requests
-  - jmespath
   - redis (only with O(cache_url))
 attributes:
-  action:
-    support: full
-    description: Runs on the controller through the action plugin of the same name, never on the task's host.
-  async:
-    support: none
-    description: The task returns as soon as it has the token; C(async) is refused with a message.
   check_mode:
     support: full
     description: Fetching a token is read-only, so it is done in check mode too.
   diff_mode:
     support: none
     description: Nothing is changed, so there is no diff.
-  action_group:
-    support: full
-    membership:
-      - vendor.tokens.tokens
-    description: Use C(group/vendor.tokens.tokens) in C(module_defaults) to set shared options once.
 '''
 
     # Where the lookup also reads the shared options from; vendor credentials have their own prefixed options.

@@ -130,6 +130,7 @@ options:
     type: str
 extends_documentation_fragment:
   - vendor.tokens.common
+  - vendor.tokens.controller
 notes:
   - An action plugin runs this module on the controller, in Ansible's worker process, whatever host the task is for,
     with one keep-alive connection per worker; it never connects to the host, needs no C(delegate_to) and never
@@ -138,27 +139,13 @@ notes:
     C(Authorization), C(Set-Cookie) and C(Cookie).
   - M(ansible.builtin.uri) with the token record's C(headers) and C(api_url) remains the way to call an endpoint with
     options this module lacks.
-requirements:
-  - requests
-  - jmespath
 attributes:
-  action:
-    support: full
-    description: Runs on the controller through the action plugin of the same name, never on the task's host.
-  async:
-    support: none
-    description: C(async) is refused with a message.
   check_mode:
     support: full
     description: C(GET), C(HEAD) and C(OPTIONS) are sent; writes are reported as changed and not sent.
   diff_mode:
     support: none
     description: The module reports no diff.
-  action_group:
-    support: full
-    membership:
-      - vendor.tokens.tokens
-    description: Use C(group/vendor.tokens.tokens) in C(module_defaults) to set the shared options once.
 '''
 
 EXAMPLES = r'''

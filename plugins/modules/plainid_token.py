@@ -41,6 +41,7 @@ options:
 extends_documentation_fragment:
   - vendor.tokens.common
   - vendor.tokens.common.module
+  - vendor.tokens.controller
 '''
 
 EXAMPLES = r'''

@@ -140,6 +140,7 @@ options:
     default: basic
 extends_documentation_fragment:
   - vendor.tokens.common
+  - vendor.tokens.controller
 notes:
   - An action plugin runs this module on the controller, in Ansible's worker process, whatever host the task is for;
     it never connects to the host, needs no C(delegate_to) and never becomes another user. The Python packages
@@ -147,27 +148,13 @@ notes:
   - Renaming an object is not supported, its name is how it is found; delete the old name and create the new one.
   - Containers are not checked for inheritance beyond what the API lists; deleting an object that a child folder's
     objects name is refused by the API, and the task fails then, naming it.
-requirements:
-  - requests
-  - jmespath
 attributes:
-  action:
-    support: full
-    description: Runs on the controller through the action plugin of the same name, never on the task's host.
-  async:
-    support: none
-    description: C(async) is refused with a message.
   check_mode:
     support: full
     description: Reads are sent, no write is; the result is the plan.
   diff_mode:
     support: full
     description: Each object created, updated or deleted shows its fields before and after.
-  action_group:
-    support: full
-    membership:
-      - vendor.tokens.tokens
-    description: Use C(group/vendor.tokens.tokens) in C(module_defaults) to set the shared options once.
 '''
 
 EXAMPLES = r'''

@@ -396,7 +396,8 @@ def module_documentation(module, profiles):
                 options[cred.name] = option
     doc = {'module': module, 'short_description': 'Get an access token for %s' % titles, 'version_added': '0.1.0',
            'description': description, 'author': ['Vendor Tokens Maintainers (@vendor-tokens)'], 'options': options,
-           'extends_documentation_fragment': ['vendor.tokens.common', 'vendor.tokens.common.module']}
+           'extends_documentation_fragment': ['vendor.tokens.common', 'vendor.tokens.common.module',
+                                              'vendor.tokens.controller']}
     examples = []
     for index, profile in enumerate(profiles):
         args = {}
