@@ -45,10 +45,15 @@ def _typed(profile, name, kind, value, origin):
     """value as its setting's type; a value that is not of it fails naming the option and where it came from."""
     if kind == 'str' or value is None or not isinstance(value, (str, bytes)):
         return value
+    if kind == 'path':
+        # As Ansible reads a path setting: ~ and variables expanded, relative to ansible.cfg's folder when it is
+        # from there, else to the current folder.
+        path = os.path.expanduser(os.path.expandvars(str(value)))
+        base = os.path.dirname(_INI.get('path') or '') if origin == 'ansible.cfg' else os.getcwd()
+        return os.path.normpath(os.path.join(base or os.getcwd(), path))
     from ansible.config.manager import ensure_type
     try:
-        return ensure_type(value, kind, origin=_INI.get('path') if origin == 'ansible.cfg' else None,
-                           origin_ftype='ini' if origin == 'ansible.cfg' else None)
+        return ensure_type(value, kind)  # the two arguments every supported ansible-core takes
     except (ValueError, TypeError):
         pass
     except Exception:  # pylint: disable=broad-except
