@@ -146,8 +146,9 @@ notes:
     controller only. The remote module path is not used.
   - Unknown options are refused with the closest valid name; environment fallbacks read the controller's
     environment under the task's C(environment) keyword. C(async) is refused.
-  - What Ansible prints of the result is censored, at any verbosity; the registered result holds the live token, so
-    set C(no_log=true) on the tasks that would print it (M(ansible.builtin.uri) prints its headers at C(-vvv)).
+  - On ansible-core 2.19 and later what Ansible prints of the result is censored, at any verbosity (earlier, set
+    C(no_log=true) on the task); the registered result holds the live token, so set C(no_log=true) on the tasks that
+    would print it (M(ansible.builtin.uri) prints its headers at C(-vvv)).
 requirements:
   - redis (only with O(cache_url))
 attributes:

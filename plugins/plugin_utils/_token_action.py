@@ -10,6 +10,13 @@ from ansible_collections.vendor.tokens.plugins.module_utils._module import (
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import find_profile
 from ansible_collections.vendor.tokens.plugins.plugin_utils._controller_action import ControllerAction
 
+try:
+    # ansible-core shows a censored result's warnings from 2.19 on; before, censoring would hide the cache's warnings.
+    from ansible.executor.task_result import _PRESERVE
+    CENSORED_KEEPS_WARNINGS = 'warnings' in _PRESERVE
+except ImportError:
+    CENSORED_KEEPS_WARNINGS = False
+
 
 class TokenAction(ControllerAction):
     """Subclasses name the module they run as MODULE."""
@@ -25,7 +32,7 @@ class TokenAction(ControllerAction):
 
     def outcome(self, profile, params, task_vars, warn):
         result = token_result(self.MODULE, params, warn=warn)
-        if 'token' in result:
+        if 'token' in result and CENSORED_KEEPS_WARNINGS:
             # The registered result keeps the token; what Ansible prints of it (-v, -vvv, callbacks) is censored.
             result['_ansible_no_log'] = True
         return result
