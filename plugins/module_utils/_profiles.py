@@ -127,6 +127,7 @@ class VendorProfile(object):
         lifetime=3600,      # documented token lifetime in seconds
         api=None,           # how its API is called beyond the token: see ApiStyle (None: nothing known)
         logins=(),          # tuple of Login: the ways to log in, when there are several
+        summary=None,       # how it logs in, in a few words (the README's vendor table)
         about=(),           # what its module's documentation says of it, one entry a paragraph
         example=None,       # an API path its module's example calls with the token
     )
@@ -189,6 +190,7 @@ PROFILES = (
         lifetime=900,
         api=ApiStyle(paging='offset', list_field='data', page_size=200, container='folder', id_field='id',
                      push={'path': '/sse/config/v1/config-versions/candidate:push', 'jobs': '/sse/config/v1/jobs'}),
+        summary='OAuth client credentials, HTTP Basic, scope `tsg_id:<tsg_id>`',
         about=('OAuth 2.0 client credentials of a service account, sent as HTTP Basic, with the TSG as scope; tokens live '
                '15 minutes.',),
         example='/sse/config/v1/addresses?folder=Shared',
@@ -214,6 +216,7 @@ PROFILES = (
         expiry_path='data.accessTokenExpire',
         expiry_kind='absolute',
         error_paths=('message', 'error'),
+        summary='JSON API key',
         about=('An API key exchanged for a token; tokens live 60 minutes and have no refresh token. The region picks the '
                'host; the paths C(/api/v1/auth/authorize) and C(/api/rest) are the same in each.',),
         example='/v1/networks',
@@ -251,6 +254,7 @@ PROFILES = (
         refresh=Refresh('/refresh', {'grant_type': 'refresh_token', 'refresh_token': '{refresh_token}'}, 'refresh_token'),
         error_paths=('message', 'error'),
         api=ApiStyle(headers=('companyId', 'roleId', 'buId')),
+        summary='API credential (`credential`) or password grant (`username` + `password`), never both; refresh token',
         about=('Two ways to log in, as FortiCASB documents them; give the options of one, never both. With an API '
                'credential generated in the console (O(credential)), C(grant_type=client_credentials) goes to '
                'C(https://www.forticasb.com/api/v1/auth/credentials/token/) with the header C(Authorization: Basic '
@@ -280,6 +284,7 @@ PROFILES = (
         api_url='https://{host}',
         body={'grant_type': 'client_credentials', 'client_id': '{client_id}', 'client_secret': '{client_secret}'},
         lifetime=86400,
+        summary='client credentials; lifetime set per client',
         about=('OAuth 2.0 client credentials at the region\'s API key token endpoint, '
                'C(https://api.<region>.plainid.io/api/1.0/api-key/token); the lifetime is set per client (often 24 hours).',),
         example='/api/1.0/environments',
@@ -303,6 +308,7 @@ PROFILES = (
         type_path='value.token_type',
         expiry_path='value.expires_in',
         error_paths=('message', "statusCode && join('', ['Keepz code ', to_string(statusCode)])"),
+        summary='JSON client credentials, `base_url` required',
         about=('Client credentials in a JSON body, at C(<base_url>/api/auth); the answer is wrapped in C(value).',
                'Errors carry a Keepz code (for example 5021, incorrect credentials; 5003, client not found), shown with the '
                'HTTP status.'),
