@@ -25,3 +25,14 @@ attributes:
       - vendor.tokens.tokens
     description: Use C(group/vendor.tokens.tokens) in C(module_defaults) to set the shared options once.
 '''
+
+    # The options of the modules that call a vendor's API with the token.
+    API = r'''
+options:
+  max_wait:
+    description:
+      - The most seconds one request waits between its attempts, C(Retry-After) included. A wait beyond it fails the
+        request at once, naming the C(Retry-After) the API asked for.
+    type: int
+    default: 60
+'''

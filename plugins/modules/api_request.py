@@ -75,12 +75,6 @@ options:
     description:
       - The page length asked for with O(all_pages); defaults to the vendor's (200 for Prisma SASE).
     type: int
-  max_wait:
-    description:
-      - The most seconds one request waits between its attempts, C(Retry-After) included. A wait beyond it fails the
-        request at once, naming the C(Retry-After) the API asked for.
-    type: int
-    default: 60
   client_id:
     description:
       - Client id, for C(paloalto), C(plainid) and C(keepz).
@@ -131,6 +125,7 @@ options:
 extends_documentation_fragment:
   - vendor.tokens.common
   - vendor.tokens.controller
+  - vendor.tokens.controller.api
 notes:
   - An action plugin runs this module on the controller, in Ansible's worker process, whatever host the task is for,
     with one keep-alive connection per worker; it never connects to the host, needs no C(delegate_to) and never

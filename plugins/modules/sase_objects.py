@@ -111,12 +111,6 @@ options:
     description:
       - The description of the push; defaults to C(Pushed by vendor.tokens.sase_objects).
     type: str
-  max_wait:
-    description:
-      - The most seconds one request waits between its attempts, C(Retry-After) included. A wait beyond it fails the
-        request at once, naming the C(Retry-After) the API asked for.
-    type: int
-    default: 60
   client_id:
     description:
       - Palo Alto service account client id.
@@ -141,6 +135,7 @@ options:
 extends_documentation_fragment:
   - vendor.tokens.common
   - vendor.tokens.controller
+  - vendor.tokens.controller.api
 notes:
   - An action plugin runs this module on the controller, in Ansible's worker process, whatever host the task is for;
     it never connects to the host, needs no C(delegate_to) and never becomes another user. The Python packages
