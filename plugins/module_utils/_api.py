@@ -19,7 +19,7 @@ import warnings
 from urllib.parse import urlencode
 
 from ansible_collections.vendor.tokens.plugins.module_utils import _http
-from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
+from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError, mask
 
 try:
     import requests
@@ -196,10 +196,7 @@ class ApiClient(object):
 
     def scrub(self, text):
         """text without any token this client has held."""
-        for token in list(self._refused) + ([self._record['access_token']] if self._record else []):
-            if token and token in text:
-                text = text.replace(token, '********')
-        return text
+        return mask(text, list(self._refused) + ([self._record['access_token']] if self._record else []))
 
     def _scrubbed(self, data):
         """data with every string value scrubbed (keys are the API's own names)."""
@@ -322,6 +319,8 @@ class ApiClient(object):
                          'that signed the server certificate, or check the host name in the URL'
                          % _http._reason(exc), False, final=True)
         except requests.exceptions.ProxyError as exc:
+            if _http.asks_proxy_credentials(exc):
+                raise _Unsent(_http.proxy_credentials_message(_http.proxy_address(url)), True, final=True)
             raise failed('the proxy failed (%s)' % _http._proxy_reason(exc), True)
         except requests.exceptions.ConnectTimeout:
             raise failed('could not connect within %g s' % self.timeout, True)

@@ -128,10 +128,7 @@ def post(url, vendor, data=None, json_body=None, auth=None, validate_certs=True,
         return TokenError(message, vendor=vendor, url=url, status=status)
 
     def proxy_wants_credentials():
-        return TokenError('the proxy %s answered HTTP 407 Proxy Authentication Required (not retried): give it your '
-                          'proxy credentials, or correct them, in the proxy URL (HTTPS_PROXY=http://USER:PASSWORD@%s, '
-                          'special characters percent-encoded), or list this host in NO_PROXY'
-                          % (proxy or 'set in the environment', proxy or 'HOST:PORT'), vendor=vendor, url=url)
+        return TokenError(proxy_credentials_message(proxy), vendor=vendor, url=url)
 
     try:
         with warnings.catch_warnings():
@@ -203,6 +200,13 @@ def proxy_address(url):
         return '%s:%s' % (parts.hostname, parts.port or (443 if parts.scheme == 'https' else 80))
     except (ValueError, TypeError, AttributeError):
         return 'set in the environment'
+
+
+def proxy_credentials_message(proxy):
+    """What to do when the proxy (host:port, never its credentials) answered 407, which is never retried."""
+    return ('the proxy %s answered HTTP 407 Proxy Authentication Required (not retried): give it your proxy '
+            'credentials, or correct them, in the proxy URL (HTTPS_PROXY=http://USER:PASSWORD@%s, special characters '
+            'percent-encoded), or list this host in NO_PROXY' % (proxy or 'set in the environment', proxy or 'HOST:PORT'))
 
 
 def asks_proxy_credentials(exc):

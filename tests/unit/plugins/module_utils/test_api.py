@@ -160,6 +160,15 @@ def test_the_apis_own_error_message_is_named():
     assert caught.value.details()['method'] == 'DELETE'
 
 
+def test_a_proxy_asking_for_credentials_is_not_retried():
+    cause = requests.exceptions.ProxyError('Tunnel connection failed: 407 Proxy Authentication Required')
+    api = client([cause] * 5, retries=3)
+    with pytest.raises(ApiError) as caught:
+        api.request('GET', '/things')
+    assert len(api._session.sent) == 1
+    assert 'HTTP 407 Proxy Authentication Required (not retried)' in str(caught.value)
+
+
 def test_a_connection_failure_is_one_line_naming_the_url_and_cause():
     cause = requests.exceptions.ConnectionError('HTTPSConnectionPool(host=...): Max retries exceeded ' + 'x' * 2000)
     api = client([cause] * 5, retries=1)
