@@ -132,6 +132,8 @@ def _register_option_definitions():
 
 
 _register_option_definitions()
+# Every keyword the lookup takes, built once per process rather than at every templating.
+_KEYWORDS = frozenset(name for name in option_definitions() if name != '_terms')
 
 
 class LookupModule(LookupBase):
@@ -148,11 +150,10 @@ class LookupModule(LookupBase):
         if output not in _OUTPUTS:
             raise AnsibleError("lookup('vendor.tokens.token'): output %r is not one of: %s"
                                % (output, ', '.join(sorted(_OUTPUTS))))
-        valid = [name for name in option_definitions() if name != '_terms']
-        unknown = [name for name in kwargs if name not in valid]
+        unknown = [name for name in kwargs if name not in _KEYWORDS]
         if unknown:
             raise AnsibleError(unknown_options_message(
-                "lookup('vendor.tokens.token')", unknown, valid, listed=False)
+                "lookup('vendor.tokens.token')", unknown, sorted(_KEYWORDS), listed=False)
                 + '; ansible-doc -t lookup vendor.tokens.token lists its options')
         if not isinstance(terms, list):
             terms = [terms]
