@@ -122,18 +122,19 @@ def option_definitions():
     return options
 
 
-def _register_option_definitions():
+def _register_option_definitions(definitions):
     try:
         from ansible import constants as C
         if not C.config.has_configuration_definition('lookup', __name__):  # the key the plugin loader uses
-            C.config.initialize_plugin_configuration_definitions('lookup', __name__, option_definitions())
+            C.config.initialize_plugin_configuration_definitions('lookup', __name__, definitions)
     except Exception:  # pylint: disable=broad-except
         pass  # the loader then parses DOCUMENTATION as usual
 
 
-_register_option_definitions()
+_DEFINITIONS = option_definitions()
+_register_option_definitions(_DEFINITIONS)
 # Every keyword the lookup takes, built once per process rather than at every templating.
-_KEYWORDS = frozenset(name for name in option_definitions() if name != '_terms')
+_KEYWORDS = frozenset(name for name in _DEFINITIONS if name != '_terms')
 
 
 class LookupModule(LookupBase):

@@ -456,3 +456,25 @@ def test_concurrent_processes_make_one_request(tmp_path):
     with open(counter) as handle:
         assert handle.read() == 'x'
     assert len(set(tokens)) == 1
+
+
+@pytest.mark.parametrize('second_call', [
+    {'min_ttl': 1000},  # its shortcut leads to the entry, whose token is too short-lived: renewed
+    {'min_ttl': 1000, 'timeout': 7},  # other values, no shortcut yet: the engine finds the entry itself
+])
+def test_a_miss_reads_its_entry_once_before_the_lock_and_once_under_it(tmp_path, fake_fetch, monkeypatch, second_call):
+    from ansible_collections.vendor.tokens.plugins.module_utils import _cache, _recall
+    get_token('paloalto', adapter(values(tmp_path, min_ttl=1000 if 'timeout' not in second_call else 60)))
+    reads = []
+
+    def counted(open_entry):
+        def reading(folder, key, material):
+            reads.append(key)
+            return open_entry(folder, key, material)
+        return reading
+
+    monkeypatch.setattr(_recall, 'open_entry', counted(_recall.open_entry))
+    monkeypatch.setattr(_cache, 'open_entry', counted(_cache.open_entry))
+    renewed = get_token('paloalto', adapter(values(tmp_path, **second_call)))
+    assert renewed['cached'] is False and len(fake_fetch.calls) == 2
+    assert len(reads) == 2 and len(set(reads)) == 1
