@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 from ansible_collections.vendor.tokens.plugins.module_utils import _http
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError, mask
+from ansible_collections.vendor.tokens.plugins.module_utils._settings import DEFAULTS
 
 try:
     import requests
@@ -39,6 +40,8 @@ BACKOFF_FACTOR = 0.5
 BACKOFF_MAX = 8.0
 MAX_PAGES = 10000
 POOL_SIZE = 16
+# The default of the API modules' max_wait (the other settings' defaults are in _settings.py).
+MAX_WAIT = 60
 
 
 class ApiError(TokenError):
@@ -154,12 +157,15 @@ class ApiClient(object):
         self._lock = threading.Lock()
         self._headers = dict((str(name), str(value)) for name, value in (headers or {}).items()
                              if str(name).lower() != 'authorization')
-        self.timeout = float(settings.get('timeout') or 30)
-        self.retries = max(0, int(settings.get('retries', 3) if settings.get('retries') is not None else 3))
-        self.max_wait = float(settings.get('max_wait') if settings.get('max_wait') is not None else 60)
-        self.min_ttl = int(settings.get('min_ttl') or 60)
-        self.verify = _http.ca_bundle(settings.get('ca_path')) if settings.get('validate_certs', True) else False
-        cert, key = settings.get('client_cert'), settings.get('client_key')
+        given = settings
+        settings = dict(DEFAULTS, max_wait=MAX_WAIT)
+        settings.update((name, value) for name, value in given.items() if value is not None)
+        self.timeout = float(settings['timeout'])
+        self.retries = max(0, int(settings['retries']))
+        self.max_wait = float(settings['max_wait'])
+        self.min_ttl = int(settings['min_ttl'])
+        self.verify = _http.ca_bundle(settings['ca_path']) if settings['validate_certs'] else False
+        cert, key = settings['client_cert'], settings['client_key']
         self.cert = (cert, key) if cert and key else cert
         self._session = session
         self._sleep, self._clock = sleep, clock

@@ -12,7 +12,8 @@ from __future__ import annotations
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.parsing.convert_bool import boolean
 
-from ansible_collections.vendor.tokens.plugins.module_utils._api import READS, ApiClient, ApiError
+from ansible_collections.vendor.tokens.plugins.module_utils import _sase_objects
+from ansible_collections.vendor.tokens.plugins.module_utils._api import MAX_WAIT, READS, ApiClient, ApiError
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 from ansible_collections.vendor.tokens.plugins.module_utils._module import (
     common_argument_spec, credential_argument_spec, missing_library)
@@ -24,12 +25,11 @@ from ansible_collections.vendor.tokens.plugins.module_utils._sase_kinds import F
 METHODS = ('GET', 'HEAD', 'OPTIONS', 'POST', 'PUT', 'PATCH', 'DELETE')
 WRITE_STATUSES = [200, 201, 202, 204]
 SASE_VENDOR = 'paloalto'
-DEFAULT_PARALLEL = 4
 
 
 def _shared_spec():
     spec = common_argument_spec()
-    spec['max_wait'] = dict(type='int', default=60)
+    spec['max_wait'] = dict(type='int', default=MAX_WAIT)
     return spec
 
 
@@ -64,12 +64,12 @@ def sase_objects_argument_spec():
         vendor=dict(type='str', default=profile.name, choices=[profile.name] + list(profile.aliases)),
         objects=dict(type='raw', default={}),
         folder=dict(type='str'),
-        parallel=dict(type='int', default=DEFAULT_PARALLEL),
+        parallel=dict(type='int', default=_sase_objects.DEFAULT_PARALLEL),
         api_family=dict(type='str', choices=list(FAMILIES)),
         push=dict(type='raw', default=False),
         push_folders=dict(type='list', elements='str', default=[]),
-        push_timeout=dict(type='int', default=1800),
-        push_poll=dict(type='int', default=10),
+        push_timeout=dict(type='int', default=_sase_objects.DEFAULT_PUSH_TIMEOUT),
+        push_poll=dict(type='int', default=_sase_objects.DEFAULT_PUSH_POLL),
         push_description=dict(type='str'),
     )
     return spec
@@ -153,7 +153,6 @@ def api_request_result(params, check_mode=False, warn=None, vendor_headers=None,
 
 def sase_objects_result(params, check_mode=False, diff=False, warn=None, session=None):
     """The result of a sase_objects task for validated params."""
-    from ansible_collections.vendor.tokens.plugins.module_utils import _sase_objects  # only this module needs it
     try:
         profile = profile_for(params['vendor'])
     except TokenError as exc:

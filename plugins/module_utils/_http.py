@@ -111,9 +111,10 @@ class Answer(object):
         self.retry_after = retry_after
 
 
-def post(url, vendor, data=None, json_body=None, auth=None, validate_certs=True, ca_path=None,
-         client_cert=None, client_key=None, timeout=30, retries=3):
-    """POST once (with bounded retries) and return an Answer; raise TokenError when nothing usable came back."""
+def post(url, vendor, *, validate_certs, ca_path, client_cert, client_key, timeout, retries, data=None, json_body=None,
+         auth=None):
+    """POST once (with bounded retries) and return an Answer; raise TokenError when nothing usable came back.
+    The settings come resolved, their defaults applied (module_utils/_settings.py holds them)."""
     if not HAS_REQUESTS:
         raise TokenError('the Python package requests is needed to request a token (%s); install it on the controller'
                          % REQUESTS_IMPORT_ERROR, vendor=vendor, url=url)

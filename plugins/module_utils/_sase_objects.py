@@ -204,12 +204,18 @@ def same(want, have):
     return _norm(want) == _norm(have)
 
 
+# The defaults of sase_objects' options of the same names.
+DEFAULT_PARALLEL = 4
+DEFAULT_PUSH_TIMEOUT = 1800
+DEFAULT_PUSH_POLL = 10
+
+
 class Planner(object):
     """Reads, plans, validates and writes the desired objects through client (an _api.ApiClient or a test double).
 
     paging: (paging, list_field, page_size) from the vendor's ApiStyle row."""
 
-    def __init__(self, client, desired, family, paging, parallel=4, check_mode=False, diff=False):
+    def __init__(self, client, desired, family, paging, parallel=DEFAULT_PARALLEL, check_mode=False, diff=False):
         self.client, self.desired, self.family = client, desired, family
         self.paging, self.parallel = paging, max(1, int(parallel))
         self.check_mode, self.diff = check_mode, diff
@@ -556,8 +562,9 @@ def push(client, family, folders, timeout, poll, description='Pushed by vendor.t
                              url=client.url('%s/%s' % (paths['jobs'], job_id)), option='push_timeout')
 
 
-def run(client, objects, family, paging, folder=None, parallel=4, check_mode=False, diff=False, push_touched=False,
-        push_timeout=1800, push_poll=10, push_description=None, push_folders=()):
+def run(client, objects, family, paging, folder=None, parallel=DEFAULT_PARALLEL, check_mode=False, diff=False,
+        push_touched=False, push_timeout=DEFAULT_PUSH_TIMEOUT, push_poll=DEFAULT_PUSH_POLL, push_description=None,
+        push_folders=()):
     """The whole task: a result dict {changed, objects, counts, requests[, diff][, push]}; raises TokenError (a
     PlanError before any write, an ApiError naming the request) with .partial set to the results so far.
     push_touched: push the folders written to (with 'always', the folders of every object given, changed or not, as

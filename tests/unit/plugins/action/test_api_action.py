@@ -10,7 +10,7 @@ from unittest.mock import MagicMock
 
 import pytest
 
-from ansible_collections.vendor.tokens.plugins.module_utils import _api_module
+from ansible_collections.vendor.tokens.plugins.module_utils import _api_module, _sase_objects
 from ansible_collections.vendor.tokens.plugins.plugin_utils import _api_action, _controller_action
 
 SECRET = 'unit-secret-' + '7c1d'
@@ -60,7 +60,7 @@ def test_check_mode_and_diff_reach_the_module_code(monkeypatch):
     monkeypatch.setattr(_api_action, 'sase_objects_result', fake)
     monkeypatch.setattr(_controller_action, 'missing_library', lambda: None)
     result = action_for('sase_objects', {'objects': {}, 'folder': 'Shared'}, check_mode=True, diff=True).run(task_vars={})
-    assert seen == {'check_mode': True, 'diff': True, 'folder': 'Shared', 'parallel': _api_module.DEFAULT_PARALLEL}
+    assert seen == {'check_mode': True, 'diff': True, 'folder': 'Shared', 'parallel': _sase_objects.DEFAULT_PARALLEL}
     assert result['changed'] and result['objects'][0]['name'].startswith('{{')
 
 

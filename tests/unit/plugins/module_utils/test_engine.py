@@ -12,6 +12,9 @@ from ansible_collections.vendor.tokens.plugins.module_utils._profiles import (
 from ansible_collections.vendor.tokens.plugins.module_utils._settings import DEFAULTS as COMMON_DEFAULTS
 from ansible_collections.vendor.tokens.plugins.module_utils._request import build_request, scrub
 
+# What _http.post takes: the connection settings, with their defaults.
+HTTP_SETTINGS = dict((name, COMMON_DEFAULTS[name]) for name in ('validate_certs', 'ca_path', 'client_cert', 'client_key', 'timeout', 'retries'))
+
 KEEPZ_ID = '0f8fad5b-d9cb-4fcf-a6d5-3b5a0c1e8f11'
 GOOD = {
     'paloalto': {'client_id': 'sa@1.iam', 'client_secret': 'pa-secret', 'tsg_id': '1838006364'},
@@ -173,7 +176,8 @@ def test_an_encoding_failure_never_quotes_the_request(monkeypatch):
         raise UnicodeEncodeError('latin-1', AWKWARD_SECRET, 4, 5, 'ordinal not in range(256)')
     monkeypatch.setattr(_http.session(3, 5.0), 'post', refuse)
     with pytest.raises(TokenError) as caught:
-        _http.post('https://x.test/token', 'paloalto', data={'client_secret': AWKWARD_SECRET}, timeout=5)
+        _http.post('https://x.test/token', 'paloalto', data={'client_secret': AWKWARD_SECRET},
+                   **dict(HTTP_SETTINGS, timeout=5))
     text = str(caught.value)
     assert 'could not be encoded (UnicodeEncodeError)' in text
     assert '\u00ef' not in text and 'position' not in text and 's3cret' not in text

@@ -17,6 +17,10 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError, ProxyError
 
 from ansible_collections.vendor.tokens.plugins.module_utils import _http
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
+from ansible_collections.vendor.tokens.plugins.module_utils._settings import DEFAULTS
+
+# What _http.post takes: the connection settings, with their defaults.
+HTTP_SETTINGS = dict((name, DEFAULTS[name]) for name in ('validate_certs', 'ca_path', 'client_cert', 'client_key', 'timeout', 'retries'))
 
 
 @pytest.mark.parametrize('header, low, high', [('0', 0, 0), ('7', 7, 7), (' 12 ', 12, 12)])
@@ -125,7 +129,7 @@ def test_a_proxy_asking_for_credentials_is_asked_once_and_named(monkeypatch, pro
     monkeypatch.setenv('%s_PROXY' % scheme.upper(), 'http://proxyuser:proxy-pass-1b7e@127.0.0.1:%d' % port)
     with pytest.raises(TokenError) as caught:
         _http.post('%s://auth.example.test/oauth2/access_token' % scheme, 'paloalto', data={'grant_type': 'x'},
-                   retries=3, timeout=5)
+                   **dict(HTTP_SETTINGS, timeout=5))
     text = str(caught.value)
     assert [request[0] for request in connections] == [method]  # asked once: 407 is never retried
     assert 'the proxy 127.0.0.1:%d answered HTTP 407' % port in text and 'proxy credentials' in text
