@@ -78,12 +78,12 @@ package: layout tarball
 	PATH=$(BIN):$$PATH ANSIBLE_COLLECTIONS_PATH=$(CURDIR)/$(BUILD) \
 	  $(BIN)/antsibull-docs lint-collection-docs --plugin-docs $(COLLECTION)
 	@echo "antsibull-docs: collection docs lint clean"
-	bash tests/utils/check_changelog.sh $(COLLECTION)
-	bash tests/utils/check_ee.sh $(DIST)/vendor-tokens-*.tar.gz
+	$(BIN)/python tests/utils/check_changelog.py $(COLLECTION)
+	$(BIN)/python tests/utils/check_ee.py $(DIST)/vendor-tokens-*.tar.gz
 
 # The shared-cache tests start their own Redis on loopback.
 redis-server:
-	bash tests/utils/install_redis.sh
+	$(BIN)/python tests/utils/install_redis.py
 
 units: layout redis-server
 	$(ANSIBLE_TEST) units --venv --python $(TEST_PYTHON) --requirements --color no
@@ -94,7 +94,7 @@ REPORTS_DIR := $(CURDIR)/$(COLLECTION)/tests/output/vendor-tokens-reports
 # (the emulator's folder and logs, the fact_cache target's jsonfile cache, the Redis dump) for the credentials and
 # for every token the emulator issued.
 integration: layout redis-server
-	bash tests/utils/integration.sh $(BIN) $(COLLECTION) $(CURDIR)/$(INTEGRATION_LOG) $(EMULATOR) $(EMULATOR_DIR) \
+	$(BIN)/python tests/utils/integration.py $(BIN) $(COLLECTION) $(CURDIR)/$(INTEGRATION_LOG) $(EMULATOR) $(EMULATOR_DIR) \
 	  $(REPORTS_DIR) $(TEST_PYTHON)
 	$(BIN)/python tests/utils/leak_check.py --emulator $(EMULATOR) --collection . --log $(INTEGRATION_LOG) --tree $(COLLECTION)/tests/output \
 	  --tree $(HOME)/.cache/vendor.tokens --tree $(HOME)/.ansible/tmp --issued $(EMULATOR_DIR)/issued-tokens.txt \
@@ -108,9 +108,9 @@ CORE_OLDEST ?= 2.16.19
 # facts are deprecated), so that make test stays within its half hour on two cores.
 MATRIX_TARGETS := all_vendors lookup_token token_cache roles token_action failures sase_objects renew_window
 matrix: layout
-	bash tests/utils/matrix.sh $(CORE_NEWEST) 3.12 $(COLLECTION) $(MATRIX_TARGETS) fact_cache; status=$$?; \
+	$(BIN)/python tests/utils/matrix.py $(CORE_NEWEST) 3.12 $(COLLECTION) $(MATRIX_TARGETS) fact_cache; status=$$?; \
 	  $(BIN)/python $(EMULATOR) --stop --state-dir $(EMULATOR_DIR) >/dev/null 2>&1; exit $$status
-	bash tests/utils/matrix.sh $(CORE_OLDEST) 3.11 $(COLLECTION) $(MATRIX_TARGETS); \
+	$(BIN)/python tests/utils/matrix.py $(CORE_OLDEST) 3.11 $(COLLECTION) $(MATRIX_TARGETS); \
 	  status=$$?; $(BIN)/python $(EMULATOR) --stop --state-dir $(EMULATOR_DIR) >/dev/null 2>&1; exit $$status
 	@echo "matrix: ansible-core $(CORE_NEWEST) on Python 3.12 and $(CORE_OLDEST) on Python 3.11 passed"
 
