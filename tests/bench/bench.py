@@ -29,6 +29,7 @@ import tempfile
 import time
 import urllib.request
 
+import instructions  # tests/bench/instructions.py, next to this script
 import provisioning  # tests/bench/provisioning.py, next to this script
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -136,7 +137,10 @@ def main():
     parser.add_argument('--hosts', type=int, default=40)
     parser.add_argument('--module-tasks', type=int, default=20)
     parser.add_argument('--cached-tasks', type=int, default=40)
-    parser.add_argument('--parts', default='cache,provision', help='comma-separated: cache (token cache rows), provision (issue 22 rows)')
+    parser.add_argument('--parts', default='cache,provision',
+                        help='comma-separated: cache (token cache rows), provision (issue 22 rows), instructions (a cached '
+                             "lookup's cost in a forked worker, counted by valgrind)")
+    parser.add_argument('--against', help='with instructions: a git revision whose collection is counted too, for ratios')
     parser.add_argument('--provision-rounds', type=int, default=3, help='rounds of sase_objects and the SDK script')
     parser.add_argument('--uri-rounds', type=int, default=1,
                         help='how many of those rounds also run the two uri plays (minutes each: a uri item costs most of a second)')
@@ -148,8 +152,8 @@ def main():
     if args.rounds < 2 or args.rounds % 2:
         parser.error('--rounds must be even and at least 2')
     args.parts = set(part.strip() for part in args.parts.split(','))
-    if not args.parts or args.parts - {'cache', 'provision'}:
-        parser.error('--parts takes cache, provision or both')
+    if not args.parts or args.parts - {'cache', 'provision', 'instructions'}:
+        parser.error('--parts takes cache, provision, instructions or several, comma-separated')
     if args.provision_rounds < 1 or not 0 <= args.uri_rounds <= args.provision_rounds or args.objects < 2 or args.mixed < 12:
         parser.error('--provision-rounds >= 1, 0 <= --uri-rounds <= --provision-rounds, --objects >= 2 and --mixed >= 12')
     sdk = provisioning.sdk_python(os.path.abspath(args.sdk_venv)) if 'provision' in args.parts else None
@@ -168,6 +172,8 @@ def main():
             status |= measure(args, work, emulator, redis)
         if 'provision' in args.parts:
             status |= provisioning.measure(args, work, emulator, sdk)
+        if 'instructions' in args.parts:
+            status |= instructions.measure(args, work, emulator)
         return status
     finally:
         # By the state folder, so an emulator that started but did not answer as expected is stopped too.

@@ -1,0 +1,111 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 vendor.tokens contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""What one cached lookup costs a forked worker, counted in machine instructions (valgrind's callgrind), so that two
+trees compare exactly on a noisy machine where wall times of a few milliseconds do not.
+
+A parent imports Ansible as ansible-playbook has, then forks a child that loads the lookup and templates one cached
+token, as a worker does. callgrind dumps its counts when the child starts (at os.getppid, which the parent never
+calls), so the child's last dump holds only the child's work. Measured twice: in a play of lookups alone, and after
+the play has loaded the token module's action plugin (the strategy loads an action's class before forking).
+With --against REV, the same is counted for the collection at that git revision, laid out by its own layout.py.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.abspath(os.path.join(HERE, '..', '..'))
+
+# Run as the parent, in the interpreter under valgrind: argv = collections folder, state.json, cache folder, mode.
+CHILD = r'''
+import json, os, sys
+collections, state_path, cache_dir, mode = sys.argv[1:5]
+os.environ.update(ANSIBLE_COLLECTIONS_PATH=collections, VENDOR_TOKENS_CACHE_DIR=cache_dir)
+state = json.load(open(state_path))
+paloalto = state['vendors']['paloalto']
+variables = dict(('vendor_tokens_paloalto_%s' % k, v) for k, v in paloalto['credentials'].items())
+variables.update(vendor_tokens_paloalto_auth_url=paloalto['options']['auth_url'], vendor_tokens_ca_path=state['ca_path'])
+from ansible.executor.task_executor import TaskExecutor
+from ansible.parsing.dataloader import DataLoader
+from ansible.plugins.loader import action_loader, init_plugin_loader, lookup_loader
+from ansible.template import Templar
+init_plugin_loader()
+loader = DataLoader()
+templar = Templar(loader=loader, variables=variables)
+if mode == 'after-token-task':
+    action_loader.get('vendor.tokens.sase_token', class_only=True)
+pid = os.fork()
+if pid == 0:
+    os.getppid()  # callgrind dumps here
+    token = lookup_loader.get('vendor.tokens.token', loader=loader, templar=templar).run(['paloalto'], variables)[0]
+    os._exit(0 if token else 3)
+os._exit(os.waitpid(pid, 0)[1] >> 8)
+'''
+MODES = ('lookups-alone', 'after-token-task')
+
+
+def child_instructions(python, collections, state_path, cache_dir, mode, work):
+    """Instructions the forked child ran, from its last callgrind dump."""
+    out = tempfile.mkdtemp(dir=work)
+    command = [python, '-c', CHILD, collections, state_path, cache_dir, mode]
+    env = dict(os.environ)
+    env.pop('PYTHONDONTWRITEBYTECODE', None)  # the lookup's own bytecode is cached, as users run it
+    subprocess.run(command, check=True, env=env)  # fills the cache and writes the bytecode
+    subprocess.run(['valgrind', '--tool=callgrind', '--dump-before=os_getppid',
+                    '--callgrind-out-file=%s' % os.path.join(out, 'cg.%p')] + command,
+                   check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # The child wrote cg.<pid>.1 at the marker and cg.<pid> at its exit.
+    dumps = [path[:-2] for path in glob.glob(os.path.join(out, 'cg.*.1'))]
+    if len(dumps) != 1:
+        raise SystemExit('instructions: expected one child dump in %s, found %d' % (out, len(dumps)))
+    with open(dumps[0], encoding='utf-8') as handle:
+        for line in handle:
+            if line.startswith('totals:'):
+                return int(line.split()[1])
+    raise SystemExit('instructions: no totals in %s' % dumps[0])
+
+
+def laid_out(revision, work):
+    """The collection at a git revision, laid out for Ansible by that revision's tests/utils/layout.py."""
+    source, build = os.path.join(work, 'source'), os.path.join(work, 'build')
+    # A clone, since layout.py lists the files git knows.
+    subprocess.run(['git', 'clone', '--quiet', '--no-checkout', ROOT, source], check=True)
+    subprocess.run(['git', '-C', source, 'checkout', '--quiet', revision], check=True)
+    subprocess.run([sys.executable, os.path.join(source, 'tests', 'utils', 'layout.py'), source, build], check=True,
+                   stdout=subprocess.DEVNULL)
+    return build
+
+
+def measure(args, work, emulator):
+    """Print the instruction counts (and ratios to --against); no target: this part explains, bench.py judges."""
+    if not shutil.which('valgrind'):
+        print('\ninstructions: valgrind is not installed (apt-get install valgrind); part skipped')
+        return 0
+    state_path = os.path.join(work, 'instructions-state.json')
+    with open(state_path, 'w') as handle:
+        json.dump(emulator.state, handle)
+    trees = [('this tree', os.path.abspath(args.collections))]
+    if args.against:
+        trees.append((args.against, laid_out(args.against, os.path.join(work, 'against'))))
+    counts = {}
+    for label, collections in trees:
+        cache_dir = tempfile.mkdtemp(dir=work)
+        for mode in MODES:
+            counts[label, mode] = child_instructions(sys.executable, collections, state_path, cache_dir, mode, work)
+    print('\nOne cached lookup in a forked worker, in instructions (callgrind; exact, whatever the load)')
+    print('%-22s %-18s %s' % ('play', 'tree', 'instructions'))
+    for mode in MODES:
+        for label, _collections in trees:
+            ratio = ''
+            if label != trees[0][0]:
+                ratio = '  (this tree / %s: %.3f)' % (label, counts[trees[0][0], mode] / counts[label, mode])
+            print('%-22s %-18s %.1f M%s' % (mode, label, counts[label, mode] / 1e6, ratio))
+    return 0
