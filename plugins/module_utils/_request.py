@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 
 from ansible_collections.vendor.tokens.plugins.module_utils import _http
 from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError, mask
-from ansible_collections.vendor.tokens.plugins.module_utils._settings import DEFAULTS, without_empty_settings
+from ansible_collections.vendor.tokens.plugins.module_utils._settings import DEFAULTS, SETTINGS, without_empty_settings
 from ansible_collections.vendor.tokens.plugins.module_utils._sealed import key_material
 from ansible_collections.vendor.tokens.plugins.module_utils._shared_cache import check_cache_url, password_of
 
@@ -54,6 +54,10 @@ class TokenRequest(object):
                           retries=opts['retries'], **body)
 
 
+# The whole-number settings that always have a value (renew_window, unset by default, is checked on its own).
+_COUNTED = tuple(setting.name for setting in SETTINGS if setting.kind == 'int' and setting.default is not None)
+
+
 def build_request(profile, values, describe, warn=None):
     """Validate options for profile and build the TokenRequest. No network I/O.
 
@@ -94,11 +98,11 @@ def build_request(profile, values, describe, warn=None):
         if cred.secret:
             secrets.append(value)
 
-    for name in ('timeout', 'retries', 'min_ttl', 'refusal_ttl'):
+    for name in _COUNTED:
         try:
             opts[name] = int(opts[name])
         except (TypeError, ValueError):
-            raise fail("option '%s' is %r; it must be a whole number" % (name, opts[name]), name)
+            raise fail('%s is %r; it must be a whole number' % (describe(profile, name), opts[name]), name)
     if opts['timeout'] <= 0 or opts['retries'] < 0 or opts['min_ttl'] < 0 or opts['refusal_ttl'] < 0:
         raise fail('timeout must be above 0, retries, min_ttl and refusal_ttl 0 or more', 'timeout')
     if opts.get('renew_window') is not None:  # None: derived from the token's lifetime (_recall.renew_threshold)

@@ -544,7 +544,7 @@ def emulator_token_task(profile, several):
         ('api_url', '{{ emulator_vendors.%s.api_url }}' % profile.name),
         ('ca_path', '{{ case.ca_path | default(emulator.ca_path) }}'),
         ('timeout', '{{ case.timeout | default(5) }}'),
-        ('retries', '{{ case.retries | default(3) }}'),
+        ('retries', '{{ case.retries | default(omit) }}'),
         ('cache', '{{ case.cache | default(false) }}')])
     task = {'name': 'Run vendor.tokens.%s for %s' % (profile.module, profile.title), 'vendor.tokens.%s' % profile.module: args,
             'check_mode': '{{ case.check_mode | default(false) }}',
