@@ -11,7 +11,7 @@ Layout
 ``state.py`` (class Emulator: counters, issued and refresh tokens, revocations, the fault queue, the config),
 ``handler.py`` (the routes, the HTTP request handler and the listeners: how a request becomes a vendor handler call
 and a Response) and ``daemon.py`` (arguments, start, detach, stop by pid, the state and vars files, idle exit;
-``__main__.py`` runs its ``main``). Imports go one way, daemon -> handler -> state; below them ``vendors/`` (one
+``__main__.py`` runs its ``main``). Imports go one way: daemon imports handler and state, which import neither each other nor it; below them ``vendors/`` (one
 module per vendor), ``admin.py`` (the admin API), ``faults.py``, ``pki.py`` (the CA and certificates) and ``wire.py``
 (requests, responses, JWTs, the log) import none of the three.
 
