@@ -24,11 +24,11 @@ import random
 import time
 
 from ansible_collections.vendor.tokens.plugins.module_utils._cache import TokenCache
-from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
+from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError, mask
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import profile_for
 from ansible_collections.vendor.tokens.plugins.module_utils._options import describe
 from ansible_collections.vendor.tokens.plugins.module_utils._recall import recall, renew_threshold, served, shortcut_name
-from ansible_collections.vendor.tokens.plugins.module_utils._request import build_request, scrub
+from ansible_collections.vendor.tokens.plugins.module_utils._request import build_request
 from ansible_collections.vendor.tokens.plugins.module_utils._shared_cache import SharedTokenCache
 from ansible_collections.vendor.tokens.plugins.module_utils._token import JMESPATH_IMPORT_ERROR, record_from_response
 
@@ -66,9 +66,9 @@ def obtain(profile, values, warn=None, seen=None):
             return fetch(request, warn, _given_refresh_token(request))
         return _through_cache(request, values, warn, seen or {})
     except TokenError as exc:
-        exc.message = scrub(exc.message, request.secrets)
+        exc.message = mask(exc.message, request.secrets)
         if exc.vendor_message:
-            exc.vendor_message = scrub(exc.vendor_message, request.secrets)
+            exc.vendor_message = mask(exc.vendor_message, request.secrets)
         raise
 
 
@@ -191,7 +191,7 @@ def _renewal_failure(request, entry, exc):
     if reason.startswith(request.profile.name + ', '):  # the warning names the vendor first
         reason = reason[len(request.profile.name) + 2:]
     return {'at': now, 'until': now + backoff, 'status': status, 'refused': status in REFUSED_STATUSES,
-            'reason': scrub(reason, request.secrets)}
+            'reason': mask(reason, request.secrets)}
 
 
 def _warn_renewal_failed(request, cache, failed, cached, warn):
@@ -228,8 +228,8 @@ def _remember_refusal(request, cache, key, exc):
     if request.options['refusal_ttl'] <= 0 or getattr(exc, 'status', None) not in REFUSED_STATUSES:
         return
     cache.write(key, request.key_material, {'refused': {
-        'at': time.time(), 'status': exc.status, 'url': exc.url, 'message': scrub(exc.message, request.secrets),
-        'vendor_message': scrub(exc.vendor_message, request.secrets) if exc.vendor_message else None,
+        'at': time.time(), 'status': exc.status, 'url': exc.url, 'message': mask(exc.message, request.secrets),
+        'vendor_message': mask(exc.vendor_message, request.secrets) if exc.vendor_message else None,
         'shape': _request_shape(request)}}, ttl=request.options['refusal_ttl'])
 
 
@@ -240,8 +240,8 @@ def _share_failure(request, cache, key, entry, exc):
     if not isinstance(exc, TokenError) or exc.status in REFUSED_STATUSES:
         return
     now = time.time()
-    failed = {'at': now, 'status': exc.status, 'url': exc.url, 'message': scrub(str(exc.message), request.secrets),
-              'vendor_message': scrub(exc.vendor_message, request.secrets) if exc.vendor_message else None,
+    failed = {'at': now, 'status': exc.status, 'url': exc.url, 'message': mask(str(exc.message), request.secrets),
+              'vendor_message': mask(exc.vendor_message, request.secrets) if exc.vendor_message else None,
               'shape': _request_shape(request)}
     record = (entry or {}).get('record') or {}
     ttl = max(record.get('expires_at_epoch', 0) - now, SHARED_FAILURE)

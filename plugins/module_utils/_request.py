@@ -10,7 +10,7 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 from ansible_collections.vendor.tokens.plugins.module_utils import _http
-from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError, mask
+from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
 from ansible_collections.vendor.tokens.plugins.module_utils._settings import DEFAULTS, SETTINGS, without_empty_settings
 from ansible_collections.vendor.tokens.plugins.module_utils._sealed import key_material
 from ansible_collections.vendor.tokens.plugins.module_utils._shared_cache import check_cache_url, password_of
@@ -233,7 +233,3 @@ def _check_url(profile, name, url, validate_certs, warn):
                              vendor=profile.name, option=name)
         warn("%s %s is plain http://: credentials and the token travel unencrypted" % (profile.name, name))
 
-
-def scrub(text, secrets):
-    """text with any secret value masked (a vendor could echo what it was sent)."""
-    return mask(text, secrets)

@@ -579,13 +579,38 @@ def outputs(root):
     return files
 
 
+def generated_files(root):
+    """Every file of the source folder that says, on a line of its own, that it is generated (a comment holding
+    HEADER), so that one no longer written (a renamed module's, a removed row's) is found."""
+    skipped = {'.git', 'build', 'output', '.ansible', '__pycache__'}
+    mark = '# ' + HEADER
+    found = set()
+    for folder, dirs, files in os.walk(root):
+        dirs[:] = [name for name in dirs if name not in skipped and not name.startswith('.venv')]
+        for name in files:
+            path = os.path.join(folder, name)
+            try:
+                with open(path, encoding='utf-8') as handle:
+                    if mark in (line.strip() for line in handle.read(4096).splitlines()):
+                        found.add(os.path.relpath(path, root))
+            except (OSError, UnicodeDecodeError):
+                continue
+    return found
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument('root', help="the collection's source folder")
     parser.add_argument('--check', action='store_true', help='write nothing; fail when a file is stale')
     args = parser.parse_args()
     stale = []
-    for relative, text in sorted(outputs(os.path.abspath(args.root)).items()):
+    written = outputs(os.path.abspath(args.root))
+    # Left over from an earlier table: make generate removes them.
+    for relative in sorted(generated_files(args.root) - set(written)):
+        stale.append(relative)
+        if not args.check:
+            os.remove(os.path.join(args.root, relative))
+    for relative, text in sorted(written.items()):
         path = os.path.join(args.root, relative)
         current = open(path, encoding='utf-8').read() if os.path.exists(path) else None
         if current == text:

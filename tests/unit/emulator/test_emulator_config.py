@@ -13,11 +13,13 @@ import json
 import pytest
 
 from vendor_emulator import admin, handler, state
+from vendor_emulator.vendors import VENDORS
 
 MAX_SECONDS = 10 * 365 * 86400
 PLAINID = {'client_id': 'c2', 'client_secret': 's2'}
 PALOALTO = {'client_id': 'sa@2.iam.panserviceaccount.com', 'client_secret': 's', 'tsg_id': '2'}
 FORM = {'Content-Type': 'application/x-www-form-urlencoded'}
+UNKNOWN = 'no-such-vendor'  # never a vendor's name: names have no dashes
 
 VALID = [
     ('empty', {}, {}),
@@ -53,7 +55,7 @@ INVALID = [
     ('string', 'lifetime', 'config must be a JSON object'),
     ('unknown-keys', {'zz': 1, 'nope': 2, 'lifetime': {}}, 'unknown config key(s): nope, zz'),
     ('lifetime-not-object', {'lifetime': 5}, 'lifetime must be an object of vendor: seconds'),
-    ('lifetime-unknown-vendor', {'lifetime': {'acme': 1}}, 'unknown vendor in lifetime: acme'),
+    ('lifetime-unknown-vendor', {'lifetime': {UNKNOWN: 1}}, 'unknown vendor in lifetime: ' + UNKNOWN),
     ('lifetime-negative', {'lifetime': {'paloalto': -1}}, _seconds('lifetime.paloalto')),
     ('lifetime-too-long', {'lifetime': {'keepz': MAX_SECONDS + 1}}, _seconds('lifetime.keepz')),
     ('lifetime-float', {'lifetime': {'plainid': 1.5}}, _seconds('lifetime.plainid')),
@@ -62,7 +64,7 @@ INVALID = [
     ('checkpoint-format', {'checkpoint_expiry_format': 'rfc1123'},
      'checkpoint_expiry_format must be one of: iso8601, epoch_ms, epoch_s'),
     ('credentials-not-object', {'credentials': [PLAINID]}, 'credentials must be an object of vendor: [credential, ...]'),
-    ('credentials-unknown-vendor', {'credentials': {'acme': []}}, 'unknown vendor in credentials: acme'),
+    ('credentials-unknown-vendor', {'credentials': {UNKNOWN: []}}, 'unknown vendor in credentials: ' + UNKNOWN),
     ('credentials-not-list', {'credentials': {'plainid': 'c2:s2'}}, 'credentials.plainid must be a list of objects'),
     ('credential-not-object', {'credentials': {'plainid': ['c2']}}, _fields('plainid', 'client_id, client_secret')),
     ('credential-missing-field', {'credentials': {'plainid': {'client_id': 'c2'}}},
@@ -83,7 +85,8 @@ INVALID = [
      'rate_limit.requests must be an integer between 0 (no limit) and 100000'),
     ('rate-limit-window', {'rate_limit': {'window': 0}}, 'rate_limit.window must be a number of seconds above 0 and at most 3600'),
     # Lifetimes are checked before credentials.
-    ('lifetime-before-credentials', {'credentials': {'acme': []}, 'lifetime': {'acme': 1}}, 'unknown vendor in lifetime: acme'),
+    ('lifetime-before-credentials', {'credentials': {UNKNOWN: []}, 'lifetime': {UNKNOWN: 1}},
+     'unknown vendor in lifetime: ' + UNKNOWN),
 ]
 
 
@@ -94,9 +97,14 @@ def test_an_invalid_config_is_refused_with(body, error):
     assert str(caught.value) == error
 
 
+# Lifetimes as the vendors document them (Prisma SASE answers 899 for its 15 minutes).
+DOCUMENTED_LIFETIMES = {'checkpoint': 3600, 'forticasb': 3600, 'keepz': 3600, 'paloalto': 899, 'plainid': 86400}
+
+
 def test_every_vendor_starts_with_its_own_lifetime_and_one_credential():
     config = state.Emulator().public_config()
-    assert config['lifetime'] == {'checkpoint': 3600, 'forticasb': 3600, 'keepz': 3600, 'paloalto': 899, 'plainid': 86400}
+    assert config['lifetime'] == dict((vendor, spec['lifetime']) for vendor, spec in VENDORS.items())
+    assert dict((vendor, config['lifetime'][vendor]) for vendor in DOCUMENTED_LIFETIMES) == DOCUMENTED_LIFETIMES
     assert config['credential_counts'] == dict((vendor, 1) for vendor in config['lifetime'])
     assert (config['checkpoint_expiry_format'], config['refresh_lifetime']) == ('iso8601', 86400)
 
@@ -127,8 +135,8 @@ def test_over_http_a_refused_config_changes_nothing(serve, send):
     emu = state.Emulator()
     address = serve(handler, emu)
     before = emu.public_config()
-    answer = send(address, 'POST', '/_emulator/config', json.dumps({'lifetime': {'paloalto': 5, 'acme': 1}}))
-    assert (answer.status, answer.json()) == (400, {'message': 'unknown vendor in lifetime: acme'})
+    answer = send(address, 'POST', '/_emulator/config', json.dumps({'lifetime': {'paloalto': 5, UNKNOWN: 1}}))
+    assert (answer.status, answer.json()) == (400, {'message': 'unknown vendor in lifetime: ' + UNKNOWN})
     assert emu.public_config() == before
     empty = send(address, 'POST', '/_emulator/config', b'')
     assert (empty.status, empty.json()) == (200, before)

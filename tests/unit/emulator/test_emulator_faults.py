@@ -67,7 +67,7 @@ INVALID = [
     ('unknown-kind', {'kind': 'explode'}, 'unknown fault kind; expected one of: ' + KINDS),
     ('field-of-other-kind', {'kind': 'drop', 'seconds': 1}, 'unknown fault field(s) for kind drop: seconds'),
     ('fields-sorted', {'kind': 'delay', 'zz': 1, 'value': 2}, 'unknown fault field(s) for kind delay: value, zz'),
-    ('unknown-vendor', {'kind': 'drop', 'vendor': 'acme'}, 'unknown vendor; expected * or one of: ' + ', '.join(VENDORS)),
+    ('unknown-vendor', {'kind': 'drop', 'vendor': 'no-such-vendor'}, 'unknown vendor; expected * or one of: ' + ', '.join(VENDORS)),
     ('unknown-endpoint', {'kind': 'drop', 'endpoint': 'admin'}, 'unknown endpoint; expected one of: token, refresh, api'),
     ('no-refresh-endpoint', {'kind': 'drop', 'vendor': 'plainid', 'endpoint': 'refresh'},
      'vendor plainid has no refresh endpoint'),

@@ -4,18 +4,30 @@
 
 from __future__ import annotations
 
-import pytest
+import os
+import sys
 
-from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
+import pytest
+from hypothesis import find, settings, strategies as st
+
+from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError, mask
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import (
     PROFILES, find_profile, profile_for, vendor_names)
 from ansible_collections.vendor.tokens.plugins.module_utils._settings import DEFAULTS as COMMON_DEFAULTS
-from ansible_collections.vendor.tokens.plugins.module_utils._request import build_request, scrub
+from ansible_collections.vendor.tokens.plugins.module_utils._request import build_request
+
+FILES_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', 'integration', 'targets',
+                                         'setup_emulator', 'files'))
+if FILES_DIR not in sys.path:
+    sys.path.insert(0, FILES_DIR)
+
+from vendor_emulator.vendors import VENDORS as EMULATED  # noqa: E402  pylint: disable=wrong-import-position
 
 # What _http.post takes: the connection settings, with their defaults.
 HTTP_SETTINGS = dict((name, COMMON_DEFAULTS[name]) for name in ('validate_certs', 'ca_path', 'client_cert', 'client_key', 'timeout', 'retries'))
 
 KEEPZ_ID = '0f8fad5b-d9cb-4fcf-a6d5-3b5a0c1e8f11'
+# Examples the vendor-specific tests below vary; a row not here has its example from its emulator entry.
 GOOD = {
     'paloalto': {'client_id': 'sa@1.iam', 'client_secret': 'pa-secret', 'tsg_id': '1838006364'},
     'checkpoint': {'api_key': 'cp-key'},
@@ -25,18 +37,57 @@ GOOD = {
 }
 
 
+EMULATOR_URL = 'https://emulator.test'
+
+
 def describe(profile, name):
     return "option '%s'" % name
 
 
+def example_value(cred):
+    """A value the row accepts for a required credential the emulator does not publish."""
+    if cred.default is not None:
+        return cred.default
+    if cred.choices:
+        return cred.choices[0]
+    if cred.pattern:  # the simplest string the pattern matches
+        return find(st.from_regex(cred.pattern, fullmatch=True), lambda value: True, settings=settings(database=None))
+    return 'https://%s.test' % cred.name if cred.url else 'example-%s' % cred.name
+
+
+def emulated_example(profile):
+    """The credential the vendor's emulator entry publishes and the options pointing at it, as the state file gives
+    them, with the row's other required credentials."""
+    assert profile.name in EMULATED, 'vendor %s has a row but no emulator entry in vendors/%s.py' % (profile.name, profile.name)
+    spec = EMULATED[profile.name]
+    values = dict(spec['credentials'][0])
+    values.update((option, EMULATOR_URL + path) for option, path in spec['options'].items())
+    for cred in profile.credentials:
+        if cred.required and values.get(cred.name) is None:
+            values[cred.name] = example_value(cred)
+    return values
+
+
+def good_example(profile):
+    return GOOD.get(profile.name) or emulated_example(profile)
+
+
 def build(vendor, **changes):
-    values = dict(GOOD[vendor])
+    values = dict(good_example(find_profile(vendor)))
     values.update(changes)
     return build_request(find_profile(vendor), values, describe)
 
 
-def test_every_vendor_has_a_good_example():
-    assert sorted(GOOD) == sorted(p.name for p in PROFILES)
+@pytest.mark.parametrize('profile', PROFILES, ids=lambda p: p.name)
+def test_every_vendor_has_a_good_example(profile):
+    request = build(profile.name)
+    assert request.url.startswith('https://') and request.secrets
+    # Its emulator entry and its row agree: what the state file publishes asks the emulator's token endpoint.
+    spec = EMULATED[profile.name]
+    request = build_request(profile, emulated_example(profile), describe)
+    assert request.url in [EMULATOR_URL + path for path in spec['token_paths']]
+    assert sorted(request.secrets) == sorted(value for name, value in spec['credentials'][0].items()
+                                             if any(cred.name == name and cred.secret for cred in profile.credentials))
 
 
 @pytest.mark.parametrize('vendor, url, api_url, fields, auth', [
@@ -120,7 +171,7 @@ def test_vendor_names_and_aliases():
 def test_secrets_are_collected_and_scrubbed():
     request = build('paloalto')
     assert request.secrets == ['pa-secret']
-    assert scrub('echo pa-secret back', request.secrets) == 'echo ******** back'
+    assert mask('echo pa-secret back', request.secrets) == 'echo ******** back'
     assert ('client_id', 'sa@1.iam') in request.identity
     assert all(name != 'client_secret' for name, _value in request.identity)
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import sys
 
 import pytest
 from hypothesis import given, settings, strategies as st
@@ -14,6 +16,13 @@ from ansible_collections.vendor.tokens.plugins.module_utils._errors import Token
 from ansible_collections.vendor.tokens.plugins.module_utils._profiles import PROFILES, find_profile
 from ansible_collections.vendor.tokens.plugins.module_utils._token import (
     MAX_LIFETIME, decode_jwt_claims, isoformat, parse_expiry, record_from_answer, vendor_error_text)
+
+FILES_DIR = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..', '..', 'integration', 'targets',
+                                         'setup_emulator', 'files'))
+if FILES_DIR not in sys.path:
+    sys.path.insert(0, FILES_DIR)
+
+from vendor_emulator.vendors import VENDORS as EMULATED  # noqa: E402  pylint: disable=wrong-import-position
 
 NOW = 1795453200.0  # 2026-11-23T17:00:00Z
 EXPECTED = NOW + 3600
@@ -61,7 +70,28 @@ def test_jwt_claims_decoded_without_verification():
     assert decode_jwt_claims('a.%s.c' % base64.urlsafe_b64encode(b'[1]').decode()) is None
 
 
+def _put(body, path, value):
+    for key in path[:-1]:
+        body = body.setdefault(key, {})
+    body[path[-1]] = value
+
+
+def emulated_answer(profile_name, token, expiry, token_type):
+    """An answer shaped as the vendor's emulator entry serves it (its fields), with a scope and a refresh token where
+    the row reads them."""
+    body = {}
+    fields = EMULATED[profile_name]['fields']
+    for field, value in (('access_token', token), ('token_type', token_type), ('expiry', expiry)):
+        _put(body, fields[field], value)
+    profile = find_profile(profile_name)
+    for path, value in ((profile.scope_path, 'scope:1'), (profile.refresh_path, 'r1')):
+        if path:
+            _put(body, path.split('.'), value)
+    return body
+
+
 def answer(profile_name, token='tok', expiry=None, token_type='Bearer'):
+    """The answer as the vendor documents it; a vendor not listed answers as its emulator entry does."""
     bodies = {
         'paloalto': {'access_token': token, 'scope': 'tsg_id:1', 'token_type': token_type, 'expires_in': expiry},
         'checkpoint': {'data': {'tokenType': token_type, 'accessToken': token, 'accessTokenExpire': expiry}},
@@ -69,18 +99,23 @@ def answer(profile_name, token='tok', expiry=None, token_type='Bearer'):
         'plainid': {'access_token': token, 'token_type': token_type, 'expires_in': expiry},
         'keepz': {'value': {'access_token': token, 'expires_in': expiry, 'token_type': token_type}},
     }
-    return json.dumps(bodies[profile_name])
+    if profile_name in bodies:
+        return json.dumps(bodies[profile_name])
+    return json.dumps(emulated_answer(profile_name, token, expiry, token_type))
 
 
-LIFETIME_EXPIRY = {
-    'paloalto': 899, 'plainid': 899, 'keepz': 899,
-    'checkpoint': isoformat(NOW + 899), 'forticasb': (NOW + 899) * 1000,
-}
+# A lifetime of 899 seconds as each vendor sends it: by its row's expiry kind, unless its format is its own.
+LIFETIME_BY_KIND = {'relative': 899, 'absolute': NOW + 899}
+LIFETIME_EXPIRY = {'checkpoint': isoformat(NOW + 899), 'forticasb': (NOW + 899) * 1000}
+
+
+def lifetime_expiry(profile):
+    return LIFETIME_EXPIRY.get(profile.name, LIFETIME_BY_KIND[profile.expiry_kind])
 
 
 @pytest.mark.parametrize('profile', PROFILES, ids=lambda p: p.name)
 def test_every_profile_reads_its_answer(profile):
-    record = record_from_answer(profile, answer(profile.name, expiry=LIFETIME_EXPIRY[profile.name]), NOW,
+    record = record_from_answer(profile, answer(profile.name, expiry=lifetime_expiry(profile)), NOW,
                                 'https://auth.test/token', 'https://api.test')
     assert record['access_token'] == 'tok'
     assert record['token_type'] == 'Bearer'
