@@ -26,6 +26,14 @@ def _discover():
     for info in sorted(pkgutil.iter_modules([os.path.dirname(__file__)]), key=lambda item: item.name):
         if not info.name.startswith("_"):
             vendors[info.name] = importlib.import_module("%s.%s" % (__name__, info.name)).VENDOR
+    # A request is routed by its path alone: a copied entry that keeps another's paths would take its requests.
+    owners = {}
+    for name, vendor in vendors.items():
+        for path in tuple(vendor["token_paths"]) + tuple(vendor["refresh_paths"]):
+            if path in owners:
+                raise ValueError("emulated vendors %s and %s both serve %s; give %s paths of its own"
+                                 % (owners[path], name, path, name))
+            owners[path] = name
     return vendors
 
 
