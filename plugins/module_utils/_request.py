@@ -232,4 +232,3 @@ def _check_url(profile, name, url, validate_certs, warn):
                              "or set validate_certs: false to allow it for a test server" % name,
                              vendor=profile.name, option=name)
         warn("%s %s is plain http://: credentials and the token travel unencrypted" % (profile.name, name))
-
