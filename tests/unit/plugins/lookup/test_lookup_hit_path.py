@@ -1,0 +1,61 @@
+# -*- coding: utf-8 -*-
+# Copyright (c) 2026 vendor.tokens contributors
+# GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""A cache hit through the lookup plugin itself, loaded as a forked worker loads it: it serves the cached token
+and loads the hit path and the settings resolver only, never the engine (which the lookup imports on a miss)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from ansible_collections.vendor.tokens.plugins.module_utils import _engine, _recall
+from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
+
+COLLECTIONS_ROOT = os.path.abspath(os.path.join(os.path.dirname(_recall.__file__), *(['..'] * 5)))
+VALUES = {'client_id': 'sa@1.iam', 'client_secret': 'lookup-hit-test-secret', 'tsg_id': '1838006364'}
+MODULE_UTILS = 'ansible_collections.vendor.tokens.plugins.module_utils.'
+PLUGIN_UTILS = 'ansible_collections.vendor.tokens.plugins.plugin_utils.'
+
+LOOKUP_HIT = '''
+import json, sys
+from ansible.parsing.dataloader import DataLoader
+from ansible.plugins.loader import init_plugin_loader, lookup_loader
+from ansible.template import Templar
+init_plugin_loader([sys.argv[2]])
+loader = DataLoader()
+lookup = lookup_loader.get('vendor.tokens.token', loader=loader, templar=Templar(loader=loader))
+record = lookup.run(['paloalto'], {}, output='record', **json.loads(sys.argv[1]))[0]
+print(json.dumps({'cached': record['cached'], 'modules': sorted(sys.modules)}))
+'''
+
+
+@pytest.mark.parametrize('cache_url', [None, 'redis://:lookup-hit-pw@127.0.0.1:9/0'], ids=['file cache', 'with Redis'])
+def test_a_hit_through_the_lookup_loads_the_hit_path_and_the_resolver_only(tmp_path, monkeypatch, cache_url):
+    values = dict(VALUES, cache_dir=str(tmp_path / 'cache'), cache_url=cache_url)
+
+    def fake_fetch(request, warn, refresh_token=None):
+        now = time.time()
+        return {'vendor': 'paloalto', 'access_token': 'eyJ-lookup-hit', 'token_type': 'Bearer', 'expires_in': 900,
+                'expires_at_epoch': int(now + 900), 'expires_at': 'x', 'obtained_at': 'x', 'api_url': request.api_url,
+                'claims': None, 'cached': False, 'headers': {}}
+    monkeypatch.setattr(_engine, 'fetch', fake_fetch)
+    assert _engine.get_token('paloalto', OptionAdapter.from_params(values))['cached'] is False
+
+    keywords = dict((name, value) for name, value in values.items() if value is not None)
+    # The collections, then this interpreter's own path (where ansible-test puts ansible).
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([COLLECTIONS_ROOT] + [path for path in sys.path if path]))
+    done = subprocess.run([sys.executable, '-c', LOOKUP_HIT, json.dumps(keywords), COLLECTIONS_ROOT], env=env,
+                          check=False, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert done.returncode == 0, done.stderr.decode('utf-8', 'replace')[-3000:]
+    seen = json.loads(done.stdout.decode().strip().splitlines()[-1])
+    assert seen['cached'] is True
+    ours = set(name[len(MODULE_UTILS):] for name in seen['modules'] if name.startswith(MODULE_UTILS))
+    assert ours == {'_errors', '_options', '_profiles', '_settings', '_sealed', '_recall'}
+    helpers = set(name[len(PLUGIN_UTILS):] for name in seen['modules'] if name.startswith(PLUGIN_UTILS))
+    assert helpers == {'_settings', '_untrusted'}
