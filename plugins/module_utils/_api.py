@@ -157,15 +157,14 @@ class ApiClient(object):
         self._lock = threading.Lock()
         self._headers = dict((str(name), str(value)) for name, value in (headers or {}).items()
                              if str(name).lower() != 'authorization')
-        given = settings
-        settings = dict(DEFAULTS, max_wait=MAX_WAIT)
-        settings.update((name, value) for name, value in given.items() if value is not None)
-        self.timeout = float(settings['timeout'])
-        self.retries = max(0, int(settings['retries']))
-        self.max_wait = float(settings['max_wait'])
-        self.min_ttl = int(settings['min_ttl'])
-        self.verify = _http.ca_bundle(settings['ca_path']) if settings['validate_certs'] else False
-        cert, key = settings['client_cert'], settings['client_key']
+        values = dict(DEFAULTS, max_wait=MAX_WAIT)
+        values.update((name, value) for name, value in settings.items() if value is not None)
+        self.timeout = float(values['timeout'])
+        self.retries = max(0, int(values['retries']))
+        self.max_wait = float(values['max_wait'])
+        self.min_ttl = int(values['min_ttl'])
+        self.verify = _http.ca_bundle(values['ca_path']) if values['validate_certs'] else False
+        cert, key = values['client_cert'], values['client_key']
         self.cert = (cert, key) if cert and key else cert
         self._session = session
         self._sleep, self._clock = sleep, clock

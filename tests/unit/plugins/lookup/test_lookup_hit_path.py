@@ -10,12 +10,10 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
-from ansible_collections.vendor.tokens.plugins.module_utils import _engine, _recall
-from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
+from ansible_collections.vendor.tokens.plugins.module_utils import _recall
 
 COLLECTIONS_ROOT = os.path.abspath(os.path.join(os.path.dirname(_recall.__file__), *(['..'] * 5)))
 VALUES = {'client_id': 'sa@1.iam', 'client_secret': 'lookup-hit-test-secret', 'tsg_id': '1838006364'}
@@ -36,16 +34,9 @@ print(json.dumps({'cached': record['cached'], 'modules': sorted(sys.modules)}))
 
 
 @pytest.mark.parametrize('cache_url', [None, 'redis://:lookup-hit-pw@127.0.0.1:9/0'], ids=['file cache', 'with Redis'])
-def test_a_hit_through_the_lookup_loads_the_hit_path_and_the_resolver_only(tmp_path, monkeypatch, cache_url):
+def test_a_hit_through_the_lookup_loads_the_hit_path_and_the_resolver_only(tmp_path, cache_paloalto_token, cache_url):
     values = dict(VALUES, cache_dir=str(tmp_path / 'cache'), cache_url=cache_url)
-
-    def fake_fetch(request, warn, refresh_token=None):
-        now = time.time()
-        return {'vendor': 'paloalto', 'access_token': 'eyJ-lookup-hit', 'token_type': 'Bearer', 'expires_in': 900,
-                'expires_at_epoch': int(now + 900), 'expires_at': 'x', 'obtained_at': 'x', 'api_url': request.api_url,
-                'claims': None, 'cached': False, 'headers': {}}
-    monkeypatch.setattr(_engine, 'fetch', fake_fetch)
-    assert _engine.get_token('paloalto', OptionAdapter.from_params(values))['cached'] is False
+    cache_paloalto_token(values, 'eyJ-lookup-hit')
 
     keywords = dict((name, value) for name, value in values.items() if value is not None)
     # The collections, then this interpreter's own path (where ansible-test puts ansible).

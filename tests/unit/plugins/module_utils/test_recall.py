@@ -10,12 +10,10 @@ import json
 import os
 import subprocess
 import sys
-import time
 
 import pytest
 
-from ansible_collections.vendor.tokens.plugins.module_utils import _engine, _recall, _sealed
-from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter
+from ansible_collections.vendor.tokens.plugins.module_utils import _recall, _sealed
 
 COLLECTIONS_ROOT = os.path.abspath(os.path.join(os.path.dirname(_recall.__file__), *(['..'] * 5)))
 VALUES = {'client_id': 'sa@1.iam', 'client_secret': 'recall-test-secret', 'tsg_id': '1838006364'}
@@ -37,17 +35,10 @@ print(json.dumps({'cached': record['cached'], 'modules': sorted(sys.modules)}))
 
 
 @pytest.mark.parametrize('cache_url', [None, 'redis://:recall-pw@127.0.0.1:9/0'], ids=['file cache', 'with Redis'])
-def test_a_hit_loads_only_the_hit_path(tmp_path, monkeypatch, cache_url):
+def test_a_hit_loads_only_the_hit_path(tmp_path, cache_paloalto_token, cache_url):
     # With cache_url, the hit is served from the file cache in front of Redis (here, a Redis nobody listens for).
     values = dict(VALUES, cache_dir=str(tmp_path / 'cache'), cache_url=cache_url)
-
-    def fake_fetch(request, warn, refresh_token=None):
-        now = time.time()
-        return {'vendor': 'paloalto', 'access_token': 'eyJ-recall', 'token_type': 'Bearer', 'expires_in': 900,
-                'expires_at_epoch': int(now + 900), 'expires_at': 'x', 'obtained_at': 'x', 'api_url': request.api_url,
-                'claims': None, 'cached': False, 'headers': {}}
-    monkeypatch.setattr(_engine, 'fetch', fake_fetch)
-    assert _engine.get_token('paloalto', OptionAdapter.from_params(values))['cached'] is False
+    cache_paloalto_token(values, 'eyJ-recall')
 
     env = dict(os.environ, PYTHONPATH=COLLECTIONS_ROOT)
     done = subprocess.run([sys.executable, '-c', HIT, json.dumps(values)], env=env, check=True,
