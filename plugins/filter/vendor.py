@@ -75,9 +75,12 @@ _value:
 
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
-from ansible_collections.vendor.tokens.plugins.module_utils._profiles import profile_for
-from ansible_collections.vendor.tokens.plugins.plugin_utils._vendor_facts import vendor_facts
+from ansible_collections.vendor.tokens.plugins.plugin_utils._bytecode import bytecode_cached_imports
+
+with bytecode_cached_imports():
+    from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
+    from ansible_collections.vendor.tokens.plugins.module_utils._profiles import profile_for
+    from ansible_collections.vendor.tokens.plugins.plugin_utils._vendor_facts import vendor_facts
 
 
 def vendor(name):

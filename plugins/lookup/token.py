@@ -68,13 +68,16 @@ from ansible.errors import AnsibleError
 from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
-from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
-from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter, sources, unknown_options_message
-from ansible_collections.vendor.tokens.plugins.module_utils._profiles import PROFILES, profile_for
-from ansible_collections.vendor.tokens.plugins.module_utils._recall import recall
-from ansible_collections.vendor.tokens.plugins.module_utils._settings import INI_SECTION, SETTINGS, without_empty_settings
-from ansible_collections.vendor.tokens.plugins.plugin_utils._settings import misspelled_variables, vendor_options
-from ansible_collections.vendor.tokens.plugins.plugin_utils._untrusted import untrusted
+from ansible_collections.vendor.tokens.plugins.plugin_utils._bytecode import bytecode_cached_imports
+
+with bytecode_cached_imports():
+    from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
+    from ansible_collections.vendor.tokens.plugins.module_utils._options import OptionAdapter, sources, unknown_options_message
+    from ansible_collections.vendor.tokens.plugins.module_utils._profiles import PROFILES, profile_for
+    from ansible_collections.vendor.tokens.plugins.module_utils._recall import recall
+    from ansible_collections.vendor.tokens.plugins.module_utils._settings import INI_SECTION, SETTINGS, without_empty_settings
+    from ansible_collections.vendor.tokens.plugins.plugin_utils._settings import misspelled_variables, vendor_options
+    from ansible_collections.vendor.tokens.plugins.plugin_utils._untrusted import untrusted
 
 display = Display()
 
@@ -174,6 +177,7 @@ def _token(profile, values):
     seen = {}
     record = recall(profile, values, seen)
     if record is None:
-        from ansible_collections.vendor.tokens.plugins.module_utils._engine import obtain
+        with bytecode_cached_imports():
+            from ansible_collections.vendor.tokens.plugins.module_utils._engine import obtain
         record = obtain(profile, values, display.warning, seen)
     return record

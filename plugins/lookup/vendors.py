@@ -48,9 +48,12 @@ _raw:
 from ansible.errors import AnsibleError
 from ansible.plugins.lookup import LookupBase
 
-from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
-from ansible_collections.vendor.tokens.plugins.module_utils._profiles import PROFILES, profile_for
-from ansible_collections.vendor.tokens.plugins.plugin_utils._vendor_facts import vendor_facts
+from ansible_collections.vendor.tokens.plugins.plugin_utils._bytecode import bytecode_cached_imports
+
+with bytecode_cached_imports():
+    from ansible_collections.vendor.tokens.plugins.module_utils._errors import TokenError
+    from ansible_collections.vendor.tokens.plugins.module_utils._profiles import PROFILES, profile_for
+    from ansible_collections.vendor.tokens.plugins.plugin_utils._vendor_facts import vendor_facts
 
 
 class LookupModule(LookupBase):

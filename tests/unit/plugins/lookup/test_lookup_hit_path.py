@@ -2,10 +2,12 @@
 # Copyright (c) 2026 vendor.tokens contributors
 # GNU General Public License v3.0+ (see LICENSE or https://www.gnu.org/licenses/gpl-3.0.txt)
 """A cache hit through the lookup plugin itself, loaded as a forked worker loads it: it serves the cached token
-and loads the hit path and the settings resolver only, never the engine (which the lookup imports on a miss)."""
+and loads the hit path and the settings resolver only, never the engine (which the lookup imports on a miss), each
+from its bytecode in __pycache__ once a first run wrote it."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -29,7 +31,10 @@ init_plugin_loader([sys.argv[2]])
 loader = DataLoader()
 lookup = lookup_loader.get('vendor.tokens.token', loader=loader, templar=Templar(loader=loader))
 record = lookup.run(['paloalto'], {}, output='record', **json.loads(sys.argv[1]))[0]
-print(json.dumps({'cached': record['cached'], 'modules': sorted(sys.modules)}))
+prefix = 'ansible_collections.vendor.tokens.plugins.'
+loaders = dict((name, type(module.__spec__.loader).__name__) for name, module in sys.modules.items()
+               if name.startswith((prefix + 'module_utils.', prefix + 'plugin_utils.')) and name.count('.') == 5)
+print(json.dumps({'cached': record['cached'], 'modules': sorted(sys.modules), 'loaders': loaders}))
 '''
 
 
@@ -41,12 +46,21 @@ def test_a_hit_through_the_lookup_loads_the_hit_path_and_the_resolver_only(tmp_p
     keywords = dict((name, value) for name, value in values.items() if value is not None)
     # The collections, then this interpreter's own path (where ansible-test puts ansible).
     env = dict(os.environ, PYTHONPATH=os.pathsep.join([COLLECTIONS_ROOT] + [path for path in sys.path if path]))
-    done = subprocess.run([sys.executable, '-c', LOOKUP_HIT, json.dumps(keywords), COLLECTIONS_ROOT], env=env,
-                          check=False, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    assert done.returncode == 0, done.stderr.decode('utf-8', 'replace')[-3000:]
+    env.pop('PYTHONDONTWRITEBYTECODE', None)
+    for _run in ('writes the bytecode', 'reads it'):
+        done = subprocess.run([sys.executable, '-c', LOOKUP_HIT, json.dumps(keywords), COLLECTIONS_ROOT], env=env,
+                              check=False, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        assert done.returncode == 0, done.stderr.decode('utf-8', 'replace')[-3000:]
     seen = json.loads(done.stdout.decode().strip().splitlines()[-1])
     assert seen['cached'] is True
     ours = set(name[len(MODULE_UTILS):] for name in seen['modules'] if name.startswith(MODULE_UTILS))
     assert ours == {'_errors', '_options', '_profiles', '_settings', '_sealed', '_recall'}
     helpers = set(name[len(PLUGIN_UTILS):] for name in seen['modules'] if name.startswith(PLUGIN_UTILS))
-    assert helpers == {'_settings', '_untrusted'}
+    assert helpers == {'_bytecode', '_settings', '_untrusted'}
+    # Every file the hit imports through the helper comes from Python's source loader, which kept its bytecode.
+    through_helper = dict((name, loader) for name, loader in seen['loaders'].items() if not name.endswith('._bytecode'))
+    assert len(through_helper) == len(ours) + len(helpers) - 1
+    assert set(through_helper.values()) == {'SourceFileLoader'}
+    for name in through_helper:
+        source = os.path.join(COLLECTIONS_ROOT, *name.split('.')) + '.py'
+        assert os.path.exists(importlib.util.cache_from_source(source)), name
