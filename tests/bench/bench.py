@@ -137,10 +137,12 @@ def main():
     parser.add_argument('--hosts', type=int, default=40)
     parser.add_argument('--module-tasks', type=int, default=20)
     parser.add_argument('--cached-tasks', type=int, default=40)
-    parser.add_argument('--parts', default='cache,provision',
-                        help='comma-separated: cache (token cache rows), provision (issue 22 rows), instructions (a cached '
-                             "lookup's cost in a forked worker, counted by valgrind)")
-    parser.add_argument('--against', help='with instructions: a git revision whose collection is counted too, for ratios')
+    parser.add_argument('--parts', default='cache,instructions,provision',
+                        help='comma-separated: cache (token cache rows), instructions (a cached lookup\'s cost in a forked '
+                             'worker, counted by valgrind), provision (issue 22 rows)')
+    parser.add_argument('--against', default=instructions.BEFORE_SETTINGS_TABLE,
+                        help='with instructions: the git revision whose collection this tree must be no slower than '
+                             '(default: %(default)s, the last before the settings table)')
     parser.add_argument('--provision-rounds', type=int, default=3, help='rounds of sase_objects and the SDK script')
     parser.add_argument('--uri-rounds', type=int, default=1,
                         help='how many of those rounds also run the two uri plays (minutes each: a uri item costs most of a second)')
@@ -170,10 +172,10 @@ def main():
         if 'cache' in args.parts:
             redis = Redis(os.path.join(work, 'redis'))
             status |= measure(args, work, emulator, redis)
-        if 'provision' in args.parts:
-            status |= provisioning.measure(args, work, emulator, sdk)
         if 'instructions' in args.parts:
             status |= instructions.measure(args, work, emulator)
+        if 'provision' in args.parts:
+            status |= provisioning.measure(args, work, emulator, sdk)
         return status
     finally:
         # By the state folder, so an emulator that started but did not answer as expected is stopped too.
@@ -184,14 +186,14 @@ def main():
 
 
 def measure(args, work, emulator, redis):
-    url, ca_path = emulator.state['url'], emulator.state['ca_path']
+    ca_path = emulator.state['ca_path']
     paloalto = emulator.state['vendors']['paloalto']
     pa_credentials, auth_url = paloalto['credentials'], paloalto['options']['auth_url']
     cache_dir = os.path.join(work, 'cache')
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=os.path.abspath(args.collections), ANSIBLE_NOCOLOR='1',
                VENDOR_TOKENS_CACHE_DIR=cache_dir, ANSIBLE_HOST_KEY_CHECKING='False', ANSIBLE_RETRY_FILES_ENABLED='0',
                ANSIBLE_PYTHON_INTERPRETER=sys.executable, ANSIBLE_LOCALHOST_WARNING='0')
-    # As users run it: Python keeps the lookup plugin's bytecode (ansible compiles module_utils in every fork anyway).
+    # As users run it: Python keeps the bytecode of the lookup and of the code it imports.
     env.pop('PYTHONDONTWRITEBYTECODE', None)
     local = os.path.join(work, 'localhost.ini')
     with open(local, 'w') as handle:
