@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 
@@ -32,10 +33,24 @@ loader = DataLoader()
 lookup = lookup_loader.get('vendor.tokens.token', loader=loader, templar=Templar(loader=loader))
 record = lookup.run(['paloalto'], {}, output='record', **json.loads(sys.argv[1]))[0]
 prefix = 'ansible_collections.vendor.tokens.plugins.'
-loaders = dict((name, type(module.__spec__.loader).__name__) for name, module in sys.modules.items()
-               if name.startswith((prefix + 'module_utils.', prefix + 'plugin_utils.')) and name.count('.') == 5)
-print(json.dumps({'cached': record['cached'], 'modules': sorted(sys.modules), 'loaders': loaders}))
+files = dict((name, module.__spec__) for name, module in sys.modules.items()
+             if name.startswith((prefix + 'module_utils.', prefix + 'plugin_utils.')) and name.count('.') == 5)
+loaders = dict((name, type(spec.loader).__name__) for name, spec in files.items())
+files = dict((name, spec.origin) for name, spec in files.items())
+print(json.dumps({'cached': record['cached'], 'modules': sorted(sys.modules), 'loaders': loaders, 'files': files}))
 '''
+
+
+def hit_through_the_lookup(values, collections_root, env):
+    """What the lookup returned and loaded in a fresh interpreter, given values as its keywords."""
+    keywords = dict((name, value) for name, value in values.items() if value is not None)
+    # The collections, then this interpreter's own path (where ansible-test puts ansible).
+    env = dict(env, PYTHONPATH=os.pathsep.join([collections_root] + [path for path in sys.path if path]))
+    done = subprocess.run([sys.executable, '-c', LOOKUP_HIT, json.dumps(keywords), collections_root], env=env,
+                          check=False, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert done.returncode == 0, done.stderr.decode('utf-8', 'replace')[-3000:]
+    assert not done.stderr.strip(), done.stderr.decode('utf-8', 'replace')[-3000:]
+    return json.loads(done.stdout.decode().strip().splitlines()[-1])
 
 
 @pytest.mark.parametrize('cache_url', [None, 'redis://:lookup-hit-pw@127.0.0.1:9/0'], ids=['file cache', 'with Redis'])
@@ -43,15 +58,10 @@ def test_a_hit_through_the_lookup_loads_the_hit_path_and_the_resolver_only(tmp_p
     values = dict(VALUES, cache_dir=str(tmp_path / 'cache'), cache_url=cache_url)
     cache_paloalto_token(values, 'eyJ-lookup-hit')
 
-    keywords = dict((name, value) for name, value in values.items() if value is not None)
-    # The collections, then this interpreter's own path (where ansible-test puts ansible).
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([COLLECTIONS_ROOT] + [path for path in sys.path if path]))
+    env = dict(os.environ)
     env.pop('PYTHONDONTWRITEBYTECODE', None)
     for _run in ('writes the bytecode', 'reads it'):
-        done = subprocess.run([sys.executable, '-c', LOOKUP_HIT, json.dumps(keywords), COLLECTIONS_ROOT], env=env,
-                              check=False, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        assert done.returncode == 0, done.stderr.decode('utf-8', 'replace')[-3000:]
-    seen = json.loads(done.stdout.decode().strip().splitlines()[-1])
+        seen = hit_through_the_lookup(values, COLLECTIONS_ROOT, env)
     assert seen['cached'] is True
     ours = set(name[len(MODULE_UTILS):] for name in seen['modules'] if name.startswith(MODULE_UTILS))
     assert ours == {'_errors', '_options', '_profiles', '_settings', '_sealed', '_recall'}
@@ -64,3 +74,20 @@ def test_a_hit_through_the_lookup_loads_the_hit_path_and_the_resolver_only(tmp_p
     for name in through_helper:
         source = os.path.join(COLLECTIONS_ROOT, *name.split('.')) + '.py'
         assert os.path.exists(importlib.util.cache_from_source(source)), name
+
+
+def test_a_hit_where_python_may_not_write_bytecode_compiles_the_source_and_writes_nothing(tmp_path, cache_paloalto_token):
+    values = dict(VALUES, cache_dir=str(tmp_path / 'cache'))
+    cache_paloalto_token(values, 'eyJ-lookup-hit')
+    # A copy of the collection no run has written bytecode in, as a fresh install is.
+    collection = os.path.join('ansible_collections', 'vendor', 'tokens')
+    copy = tmp_path / 'collections'
+    for part in ('plugins', 'meta'):
+        shutil.copytree(os.path.join(COLLECTIONS_ROOT, collection, part), str(copy / collection / part),
+                        ignore=shutil.ignore_patterns('__pycache__'))
+
+    seen = hit_through_the_lookup(values, str(copy), dict(os.environ, PYTHONDONTWRITEBYTECODE='1'))
+    assert seen['cached'] is True
+    assert set(seen['loaders'].values()) == {'SourceFileLoader', '_AnsibleCollectionLoader'}
+    assert all(path.startswith(str(copy) + os.sep) for path in seen['files'].values()), seen['files']
+    assert [folder for folder, _dirs, _files in os.walk(str(copy)) if folder.endswith('__pycache__')] == []
