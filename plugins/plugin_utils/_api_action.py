@@ -6,11 +6,14 @@ the API client in the controller's worker, with the vendor's cached token."""
 
 from __future__ import annotations
 
-from ansible_collections.vendor.tokens.plugins.module_utils._api_module import (
-    ARGUMENT_SPECS, SASE_VENDOR, api_request_result, sase_objects_result)
-from ansible_collections.vendor.tokens.plugins.module_utils._profiles import find_profile, vendor_names
-from ansible_collections.vendor.tokens.plugins.plugin_utils._controller_action import ControllerAction
-from ansible_collections.vendor.tokens.plugins.plugin_utils._settings import per_vendor_input
+from ansible_collections.vendor.tokens.plugins.plugin_utils._bytecode import bytecode_cached_imports
+
+with bytecode_cached_imports():
+    from ansible_collections.vendor.tokens.plugins.module_utils._api_module import (
+        ARGUMENT_SPECS, SASE_VENDOR, api_request_result, sase_objects_result)
+    from ansible_collections.vendor.tokens.plugins.module_utils._profiles import find_profile, vendor_names
+    from ansible_collections.vendor.tokens.plugins.plugin_utils._controller_action import ControllerAction
+    from ansible_collections.vendor.tokens.plugins.plugin_utils._settings import per_vendor_input
 
 
 class ApiAction(ControllerAction):

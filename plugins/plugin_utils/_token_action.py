@@ -5,10 +5,13 @@
 
 from __future__ import annotations
 
-from ansible_collections.vendor.tokens.plugins.module_utils._module import (
-    module_argument_spec, module_profiles, token_result)
-from ansible_collections.vendor.tokens.plugins.module_utils._profiles import find_profile
-from ansible_collections.vendor.tokens.plugins.plugin_utils._controller_action import ControllerAction
+from ansible_collections.vendor.tokens.plugins.plugin_utils._bytecode import bytecode_cached_imports
+
+with bytecode_cached_imports():
+    from ansible_collections.vendor.tokens.plugins.module_utils._module import (
+        module_argument_spec, module_profiles, token_result)
+    from ansible_collections.vendor.tokens.plugins.module_utils._profiles import find_profile
+    from ansible_collections.vendor.tokens.plugins.plugin_utils._controller_action import ControllerAction
 
 try:
     # ansible-core shows a censored result's warnings from 2.19 on; before, censoring would hide the cache's warnings.

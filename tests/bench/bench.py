@@ -141,8 +141,8 @@ def main():
                         help='comma-separated: cache (token cache rows), instructions (a cached lookup\'s cost in a forked '
                              'worker, counted by valgrind), provision (issue 22 rows)')
     parser.add_argument('--against', default=instructions.BEFORE_SETTINGS_TABLE,
-                        help='with instructions: the git revision whose collection this tree must be no slower than '
-                             '(default: %(default)s, the last before the settings table)')
+                        help='with instructions: the git revision whose collection this tree must cost no more '
+                             "instructions than (default: %(default)s, the last before the settings table; '' for none)")
     parser.add_argument('--provision-rounds', type=int, default=3, help='rounds of sase_objects and the SDK script')
     parser.add_argument('--uri-rounds', type=int, default=1,
                         help='how many of those rounds also run the two uri plays (minutes each: a uri item costs most of a second)')

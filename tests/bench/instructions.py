@@ -98,15 +98,17 @@ def measure(args, work, emulator):
     if not shutil.which('valgrind'):
         print('\ninstructions: valgrind is not installed (apt-get install valgrind); part skipped')
         return 0
-    if args.against and not has_revision(args.against):
-        print('\ninstructions: git revision %s is not in this checkout (a full clone has it); part skipped' % args.against)
-        return 0
+    against = args.against
+    if against and not has_revision(against):
+        print('\ninstructions: git revision %s is not in this checkout (a full clone has it): this tree is counted '
+              'alone, with no comparison' % against)
+        against = None
     state_path = os.path.join(work, 'instructions-state.json')
     with open(state_path, 'w') as handle:
         json.dump(emulator.state, handle)
     trees = [('this tree', os.path.abspath(args.collections))]
-    if args.against:
-        trees.append((args.against, laid_out(args.against, os.path.join(work, 'against'))))
+    if against:
+        trees.append((against, laid_out(against, os.path.join(work, 'against'))))
     counts = {}
     for label, collections in trees:
         cache_dir = tempfile.mkdtemp(dir=work)
