@@ -20,7 +20,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-BIN = Path(__file__).resolve().parents[2] / '.venv' / 'bin'
+from venv_tools import BIN, run
+
 # Named as they are, not derived: the token lookup and the vendor filter (a trailing space: not vendors).
 PLUGINS = ('vendor.tokens.token', 'vendor.tokens.vendor')
 
@@ -39,13 +40,6 @@ def required_names(collection, version):
     roles = sorted(path.name for path in (collection / 'roles').iterdir() if path.is_dir())
     return (['v' + markdown(version)] + [markdown(module) for module in modules]
             + [markdown(plugin) + ' ' for plugin in PLUGINS] + [markdown(role) + ' role' for role in roles])
-
-
-def run(*command, **kwargs):
-    """A tool of the venv; its exit status ends this check when it fails."""
-    status = subprocess.run((str(BIN / command[0]),) + command[1:], check=False, **kwargs).returncode
-    if status:
-        sys.exit(status)
 
 
 def main():

@@ -16,7 +16,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-BIN = Path(__file__).resolve().parents[2] / '.venv' / 'bin'
+from venv_tools import BIN, run
+
 REQUIREMENTS = ('requests', 'jmespath', 'cryptography', 'redis', 'python3 [platform:rpm]')
 EXECUTION_ENVIRONMENT = """---
 version: 3
@@ -29,13 +30,6 @@ dependencies:
       - name: %s
         type: file
 """
-
-
-def run(*command, **kwargs):
-    """A tool of the venv; its exit status ends this check when it fails."""
-    status = subprocess.run((str(BIN / command[0]),) + command[1:], check=False, **kwargs).returncode
-    if status:
-        sys.exit(status)
 
 
 def main():
